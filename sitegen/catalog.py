@@ -1,0 +1,407 @@
+"""The site model: every document with its URL, and the collections over them.
+
+`make_catalog` is the one place where documents meet each other: it gives
+each a unique URL (warning on collisions), and builds the category tree,
+tags, date archives and publications. Issue documents (a whole newspaper
+page or periodical issue) belong to their publication, not to the lists.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.slugs import slugify
+from sitegen.sources.document import Document, Link
+
+
+@dataclass
+class CategoryNode:
+    name: str
+    path: tuple[str, ...]
+    url: str
+    slugs: tuple[str, ...]
+    children: list[CategoryNode] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # including sub-categories
+
+    @property
+    def count(self) -> int:
+        return len(self.documents)
+
+    @property
+    def feed(self) -> str:
+        return urls.category_feed_url(self.slugs)
+
+
+@dataclass
+class TagNode:
+    name: str
+    url: str
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.documents)
+
+
+@dataclass
+class DayNode:
+    year: int
+    month: int
+    day: int
+    url: str
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def count(self) -> int:
+        return len(self.documents)
+
+
+@dataclass
+class MonthNode:
+    year: int
+    month: int
+    url: str
+    days: list[DayNode] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.year:04d}年{self.month:02d}月"
+
+    @property
+    def count(self) -> int:
+        return len(self.documents)
+
+
+@dataclass
+class YearNode:
+    year: int
+    url: str
+    months: list[MonthNode] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.year:04d}年"
+
+    @property
+    def count(self) -> int:
+        return len(self.documents)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: int
+    issues: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class CalendarMonth:
+    year: int
+    month: int
+    weeks: tuple[tuple[CalendarDay | None, ...], ...]
+    count: int
+
+
+@dataclass(frozen=True)
+class CalendarYear:
+    year: int
+    months: tuple[CalendarMonth, ...]
+
+
+@dataclass
+class PublicationNode:
+    name: str
+    url: str
+    kind: str
+    issues: list[Document] = field(default_factory=list)  # oldest first
+    articles: list[Document] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.issues)
+
+    @property
+    def first(self) -> dt.datetime | None:
+        return self.issues[0].date if self.issues else None
+
+    @property
+    def last(self) -> dt.datetime | None:
+        return self.issues[-1].date if self.issues else None
+
+
+@dataclass
+class Catalog:
+    """All documents (newest first) and the collections built over them."""
+
+    documents: list[Document]  # every document, issues included
+    listed: list[Document]  # what home, categories, tags, archives and feeds show
+    categories: list[CategoryNode]  # the roots
+    all_categories: list[CategoryNode]
+    tags: list[TagNode]  # most used first
+    years: list[YearNode]  # newest first
+    publications: list[PublicationNode]
+    neighbours: dict[str, tuple[Document | None, Document | None]]  # url → (older, newer)
+    articles_of_issue: dict[str, list[Document]]  # issue url → articles in page order
+    warnings: list[str]
+
+
+def _order(doc: Document) -> tuple:
+    return (doc.date, doc.source)
+
+
+def _unique(name_slug: str, taken: set[str]) -> str:
+    """`slug`, or `slug-2`, `slug-3`… — the first free one (case-insensitively)."""
+    candidate, n = name_slug, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name_slug}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def assign_urls(docs: list[Document], config: Config) -> tuple[list[Document], list[str]]:
+    """Give each document a unique URL; colliding ones get `-2`, `-3` in source order."""
+    style, limit = config.slug_style, config.slug_max_length
+    pub_slugs = publication_slugs(docs)
+    wanted: dict[str, list[tuple[Document, str, str]]] = defaultdict(list)
+    for doc in sorted(docs, key=lambda d: d.source):
+        slug = slugify(doc.slug or doc.title, style, limit)
+        if doc.is_issue:
+            pub_url = urls.publication_url(pub_slugs.get(doc.publication_name, "unknown"))
+            url = f"{pub_url}{doc.date:%Y/%m/%d}/{slug}/"
+        else:
+            first_category = doc.category_paths[0] if doc.category_paths else ()
+            url = urls.permalink(config.permalink, doc.date, slug, first_category)
+        wanted[url.casefold()].append((doc, url, slug))
+    taken = set(wanted)
+    result: list[Document] = []
+    warnings: list[str] = []
+    for group in wanted.values():
+        first_doc, first_url, _ = group[0]
+        result.append(dataclasses.replace(first_doc, url=first_url))
+        for doc, url, slug in group[1:]:
+            stem = url[: len(url) - len(slug) - 1]
+            new_slug = slug
+            n = 1
+            while (stem + new_slug + "/").casefold() in taken:
+                n += 1
+                new_slug = f"{slug}-{n}"
+            new_url = stem + new_slug + "/"
+            taken.add(new_url.casefold())
+            warnings.append(
+                f"content/{doc.source}: URL /{url} is also claimed by content/{first_doc.source}; "
+                f"this one is published at /{new_url} — give one of them a `slug:`"
+            )
+            result.append(dataclasses.replace(doc, url=new_url))
+    return result, warnings
+
+
+def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
+    nodes: dict[tuple[str, ...], CategoryNode] = {}
+    roots: list[CategoryNode] = []
+    sibling_slugs: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for doc in listed:
+        for path in doc.category_paths:
+            for depth in range(1, len(path) + 1):
+                key = path[:depth]
+                if key in nodes:
+                    continue
+                parent = nodes.get(key[:-1])
+                parent_slugs = parent.slugs if parent else ()
+                slug = _unique(slugify(key[-1]), sibling_slugs[key[:-1]])
+                slugs = (*parent_slugs, slug)
+                node = CategoryNode(key[-1], key, urls.category_url(slugs), slugs)
+                nodes[key] = node
+                (parent.children if parent else roots).append(node)
+    for doc in listed:
+        seen: set[tuple[str, ...]] = set()
+        for path in doc.category_paths:
+            for depth in range(1, len(path) + 1):
+                if path[:depth] not in seen:
+                    seen.add(path[:depth])
+                    nodes[path[:depth]].documents.append(doc)
+    for node in nodes.values():
+        node.children.sort(key=lambda n: n.name)
+    roots.sort(key=lambda n: n.name)
+    return roots, nodes
+
+
+def _tag_nodes(listed: list[Document]) -> tuple[list[TagNode], dict[str, TagNode]]:
+    by_name: dict[str, TagNode] = {}
+    taken: set[str] = set()
+    for doc in listed:
+        for name in doc.tag_names:
+            node = by_name.get(name)
+            if node is None:
+                node = by_name[name] = TagNode(name, urls.tag_url(_unique(slugify(name), taken)))
+            node.documents.append(doc)
+    tags = sorted(by_name.values(), key=lambda t: (-t.count, t.name))
+    return tags, by_name
+
+
+def _date_nodes(listed: list[Document]) -> list[YearNode]:
+    years: dict[int, YearNode] = {}
+    months: dict[tuple[int, int], MonthNode] = {}
+    days: dict[tuple[int, int, int], DayNode] = {}
+    for doc in listed:
+        y, m, d = doc.date.year, doc.date.month, doc.date.day
+        if y not in years:
+            years[y] = YearNode(y, urls.year_url(y))
+        if (y, m) not in months:
+            months[y, m] = MonthNode(y, m, urls.month_url(y, m))
+            years[y].months.append(months[y, m])
+        if (y, m, d) not in days:
+            days[y, m, d] = DayNode(y, m, d, urls.day_url(y, m, d))
+            months[y, m].days.append(days[y, m, d])
+        years[y].documents.append(doc)
+        months[y, m].documents.append(doc)
+        days[y, m, d].documents.append(doc)
+    return sorted(years.values(), key=lambda n: -n.year)
+
+
+def publication_slugs(docs: list[Document]) -> dict[str, str]:
+    """One URL segment per publication name, distinct even when names slugify alike."""
+    taken: set[str] = set()
+    names = sorted({d.publication_name for d in docs if d.publication_name})
+    return {name: _unique(slugify(name), taken) for name in names}
+
+
+def _publications(docs: list[Document]) -> list[PublicationNode]:
+    pubs: dict[str, PublicationNode] = {}
+    slugs = publication_slugs(docs)
+    for doc in sorted(docs, key=_order):
+        if not doc.publication_name:
+            continue
+        node = pubs.get(doc.publication_name)
+        if node is None:
+            kind = str(doc.meta.get("publication_kind") or "newspaper")
+            node = pubs[doc.publication_name] = PublicationNode(
+                doc.publication_name, urls.publication_url(slugs[doc.publication_name]), kind
+            )
+        (node.issues if doc.is_issue else node.articles).append(doc)
+    return sorted((p for p in pubs.values() if p.issues), key=lambda p: p.name)
+
+
+def publication_calendar(pub: PublicationNode) -> list[CalendarYear]:
+    """Years (newest first) → months with issues → Monday-first weeks of days."""
+    by_day: dict[dt.date, list[Document]] = defaultdict(list)
+    for issue in pub.issues:
+        by_day[issue.date.date()].append(issue)
+    months = sorted({(d.year, d.month) for d in by_day}, reverse=True)
+    years: dict[int, list[CalendarMonth]] = defaultdict(list)
+    for year, month in months:
+        weeks = tuple(
+            tuple(
+                CalendarDay(day, tuple(by_day.get(dt.date(year, month, day), ()))) if day else None
+                for day in week
+            )
+            for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
+        )
+        count = sum(len(v) for k, v in by_day.items() if (k.year, k.month) == (year, month))
+        years[year].append(CalendarMonth(year, month, weeks, count))
+    return [CalendarYear(y, tuple(sorted(ms, key=lambda m: m.month))) for y, ms in years.items()]
+
+
+def _link_issue(doc: Document, issues_by_source: dict[str, Document]) -> Link | None:
+    issue = issues_by_source.get(doc.source_file) if doc.source_file else None
+    if issue is None or issue is doc:
+        return None
+    return Link(issue.title, issue.url)
+
+
+def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -> Catalog:
+    """Build the site model from every readable, non-draft document."""
+    placed, warnings = assign_urls(docs, config)
+    placed.sort(key=_order, reverse=True)
+    listed = [d for d in placed if not d.is_issue]
+    roots, category_index = _category_nodes(listed)
+    tags, tag_index = _tag_nodes(listed)
+    years = _date_nodes(listed)
+    pubs = _publications(placed)
+    pub_links = {p.name: Link(p.name, p.url) for p in pubs}
+    issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}
+
+    linked: dict[str, Document] = {}
+    for doc in placed:
+        source_url = doc.source_file if doc.source_file in static_files else ""
+        if doc.source_file and not source_url:
+            warnings.append(
+                f"content/{doc.source}: source_file {doc.source_file!r} is not in content/"
+            )
+        categories = (
+            ()
+            if doc.is_issue
+            else tuple(
+                tuple(
+                    Link(category_index[path[:i]].name, category_index[path[:i]].url)
+                    for i in range(1, len(path) + 1)
+                )
+                for path in doc.category_paths
+            )
+        )
+        linked[doc.source] = dataclasses.replace(
+            doc,
+            categories=categories,
+            tags=tuple(Link(t, tag_index[t].url) for t in doc.tag_names if t in tag_index),
+            publication=pub_links.get(doc.publication_name),
+            issue=_link_issue(doc, issues_by_source),
+            source_url=source_url,
+        )
+
+    def relink(items: list[Document]) -> list[Document]:
+        return [linked[d.source] for d in items]
+
+    for node in [*category_index.values(), *tags]:
+        node.documents = relink(node.documents)
+    for year in years:
+        year.documents = relink(year.documents)
+        for month in year.months:
+            month.documents = relink(month.documents)
+            for day in month.days:
+                day.documents = relink(day.documents)
+    for pub in pubs:
+        pub.issues, pub.articles = relink(pub.issues), relink(pub.articles)
+    documents = relink(placed)
+    listed = relink(listed)
+
+    neighbours: dict[str, tuple[Document | None, Document | None]] = {}
+    for i, doc in enumerate(listed):
+        newer = listed[i - 1] if i > 0 else None
+        older = listed[i + 1] if i + 1 < len(listed) else None
+        neighbours[doc.url] = (older, newer)
+    articles_of_issue: dict[str, list[Document]] = defaultdict(list)
+    for doc in documents:
+        if doc.issue is not None:
+            articles_of_issue[doc.issue.url].append(doc)
+    for articles in articles_of_issue.values():
+        articles.sort(key=lambda d: (_int(d.meta.get("page")), _int(d.meta.get("order")), d.source))
+    return Catalog(
+        documents=documents,
+        listed=listed,
+        categories=roots,
+        all_categories=list(category_index.values()),
+        tags=tags,
+        years=years,
+        publications=pubs,
+        neighbours=neighbours,
+        articles_of_issue=dict(articles_of_issue),
+        warnings=warnings,
+    )
+
+
+def _int(value: object) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 10**6

@@ -1,0 +1,225 @@
+"""Plan every page of the site, then render one page at a time.
+
+`plan_pages` turns the catalog into a flat list of `Page` values (URL,
+template, context); `render_page` turns one of them into bytes. Planning
+is cheap and deterministic; rendering is the expensive part and each page
+is independent, so it can be cached or spread over processes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+
+from sitegen import urls
+from sitegen.catalog import Catalog, CategoryNode, publication_calendar
+from sitegen.config import Config, MenuLink
+from sitegen.sources.document import Document, Link
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    title: str
+    description: str
+    author: str
+    language: str
+    base_url: str
+    menu: tuple[MenuLink, ...]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    kind: str
+    title: str
+    url: str
+    feed: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Paginator:
+    number: int
+    total: int
+    count: int
+    base_url: str
+
+    @property
+    def prev_url(self) -> str | None:
+        return urls.paged(self.base_url, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return urls.paged(self.base_url, self.number + 1) if self.number < self.total else None
+
+    def page_url(self, number: int) -> str:
+        return urls.paged(self.base_url, number)
+
+    @property
+    def window(self) -> list[int | None]:
+        """First, last and two either side of the current page; None marks a gap."""
+        shown = sorted(
+            {1, self.total, *range(max(1, self.number - 2), min(self.total, self.number + 2) + 1)}
+        )
+        result: list[int | None] = []
+        for n in shown:
+            if result and n - (result[-1] or 0) > 1:
+                result.append(None)
+            result.append(n)
+        return result
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: where it goes, with which template and values."""
+
+    url: str
+    template: str
+    info: PageInfo
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def site_info(config: Config) -> SiteInfo:
+    return SiteInfo(
+        config.title,
+        config.description,
+        config.author,
+        config.language,
+        config.base_url,
+        config.menu,
+    )
+
+
+def _paginate(
+    docs: list[Document],
+    base_url: str,
+    per_page: int,
+    kind: str,
+    title: str,
+    template: str = "list.html",
+    feed: str | None = None,
+    **extra: Any,
+) -> list[Page]:
+    total = max(1, math.ceil(len(docs) / per_page))
+    pages = []
+    for number in range(1, total + 1):
+        url = urls.paged(base_url, number)
+        shown_title = title if number == 1 else f"{title}（第 {number} 页）"
+        pages.append(
+            Page(
+                url,
+                template,
+                PageInfo(kind, shown_title, url, feed),
+                {
+                    "posts": docs[(number - 1) * per_page : number * per_page],
+                    "paginator": Paginator(number, total, len(docs), base_url),
+                    "heading": title,
+                    **extra,
+                },
+            )
+        )
+    return pages
+
+
+def _category_pages(node: CategoryNode, per_page: int) -> list[Page]:
+    return _paginate(
+        node.documents,
+        node.url,
+        per_page,
+        "category",
+        " › ".join(node.path),
+        feed=node.feed,
+        children=node.children,
+        breadcrumbs=[
+            Link(name, urls.category_url(node.slugs[: i + 1])) for i, name in enumerate(node.path)
+        ],
+    )
+
+
+def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
+    """Every HTML page of the site, in a deterministic order."""
+    per = config.per_page
+    pages: list[Page] = []
+    pages += _paginate(catalog.listed, "", per, "home", config.title, "index.html", feed="atom.xml")
+    for doc in catalog.documents:
+        if doc.is_issue:
+            pages.append(
+                Page(
+                    doc.url,
+                    "issue.html",
+                    PageInfo("issue", doc.title, doc.url, description=doc.description),
+                    {
+                        "issue": doc,
+                        "post": doc,
+                        "articles": catalog.articles_of_issue.get(doc.url, []),
+                    },
+                )
+            )
+            continue
+        older, newer = catalog.neighbours.get(doc.url, (None, None))
+        pages.append(
+            Page(
+                doc.url,
+                "post.html",
+                PageInfo("post", doc.title, doc.url, description=doc.description),
+                {"post": doc, "prev_post": older, "next_post": newer},
+            )
+        )
+    pages.append(
+        Page(
+            "categories/",
+            "categories.html",
+            PageInfo("categories", "分类", "categories/"),
+            {"tree": catalog.categories},
+        )
+    )
+    for node in catalog.all_categories:
+        pages += _category_pages(node, per)
+    pages.append(
+        Page("tags/", "tags.html", PageInfo("tags", "标签", "tags/"), {"tags": catalog.tags})
+    )
+    for tag in catalog.tags:
+        pages += _paginate(tag.documents, tag.url, per, "tag", f"标签：{tag.name}", children=[])
+    pages.append(
+        Page(
+            "archives/",
+            "archives.html",
+            PageInfo("archives", "归档", "archives/"),
+            {"years": catalog.years},
+        )
+    )
+    for year in catalog.years:
+        pages += _paginate(year.documents, year.url, per, "year", year.name, children=year.months)
+        for month in year.months:
+            pages += _paginate(
+                month.documents, month.url, per, "month", month.name, children=month.days
+            )
+            for day in month.days:
+                pages += _paginate(day.documents, day.url, per, "day", day.name, children=[])
+    pages.append(
+        Page(
+            "publications/",
+            "publications.html",
+            PageInfo("publications", "出版物", "publications/"),
+            {"publications": catalog.publications},
+        )
+    )
+    for pub in catalog.publications:
+        pages.append(
+            Page(
+                pub.url,
+                "publication.html",
+                PageInfo("publication", pub.name, pub.url),
+                {"publication": pub, "calendar": publication_calendar(pub)},
+            )
+        )
+    pages.append(Page("404.html", "404.html", PageInfo("404", "页面不存在", "404.html")))
+    return pages
+
+
+def render_page(env: jinja2.Environment, page: Page, site: SiteInfo) -> bytes:
+    """Render one page; Jinja errors propagate for the caller to report."""
+    template = env.get_template(page.template)
+    return template.render(site=site, page=page.info, **page.context).encode("utf-8")

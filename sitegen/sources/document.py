@@ -1,0 +1,228 @@
+"""The document model, and turning one file's text into one `Document`.
+
+`parse_document(text, ...)` is pure so most tests need no disk;
+`read_document(path, ...)` adds decoding. Work per document is independent
+of every other document, so it can be cached and run in parallel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.errors import ContentError
+from sitegen.sources.dates import DateFormatError, parse_date
+from sitegen.sources.frontmatter import split
+from sitegen.sources.markup import Markup, excerpt, plain_text
+
+# Front-matter keys that become Document fields; every other key goes to `meta`.
+KNOWN_KEYS = frozenset(
+    [
+        "title",
+        "date",
+        "updated",
+        "categories",
+        "category",
+        "tags",
+        "tag",
+        "author",
+        "headimg",
+        "thumbnail",
+        "cover",
+        "slug",
+        "draft",
+        "published",
+        "description",
+        "kind",
+        "publication",
+        "original_url",
+        "link",
+        "source_url",
+        "source_file",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A name and a site-relative URL, for breadcrumbs, tags and menus."""
+
+    name: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One post or imported document, as the rest of the build sees it.
+
+    `url`, `categories`/`tags` links, `publication` and `issue` are filled in by
+    the catalog once every document is known.
+    """
+
+    source: str
+    title: str
+    date: dt.datetime
+    content: str
+    category_paths: tuple[tuple[str, ...], ...] = ()
+    tag_names: tuple[str, ...] = ()
+    updated: dt.datetime | None = None
+    author: str = ""
+    cover: str = ""
+    slug: str = ""
+    draft: bool = False
+    description: str = ""
+    kind: str = "post"
+    original_url: str = ""
+    source_file: str = ""
+    publication_name: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    categories: tuple[tuple[Link, ...], ...] = ()
+    tags: tuple[Link, ...] = ()
+    publication: Link | None = None
+    issue: Link | None = None
+    source_url: str = ""
+
+    @property
+    def is_issue(self) -> bool:
+        return self.kind == "issue"
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "、".join(_text(v) for v in value if v is not None)
+    if isinstance(value, dict):
+        return ""
+    return str(value).strip()
+
+
+def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Hexo semantics: a flat list is ONE path; a list holding lists is several."""
+    if value is None or value == "" or value == []:
+        return ()
+    if not isinstance(value, list):
+        name = _text(value)
+        return ((name,),) if name else ()
+    if any(isinstance(item, list) for item in value):
+        paths = []
+        for item in value:
+            items = item if isinstance(item, list) else [item]
+            path = tuple(n for n in (_text(i) for i in items) if n)
+            if path and path not in paths:
+                paths.append(path)
+        return tuple(paths)
+    path = tuple(n for n in (_text(i) for i in value) if n)
+    return (path,) if path else ()
+
+
+def tag_names(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        for name in [item] if isinstance(item, str) or not isinstance(item, list) else item:
+            text = _text(name)
+            if text and text not in names:
+                names.append(text)
+    return tuple(names)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "on")
+    return bool(value)
+
+
+def parse_document(text: str, source: str, tz: ZoneInfo, markup: Markup) -> Document:
+    """Build a Document from a file's text; raise ContentError naming the line."""
+    fm = split(text, source)
+    meta = fm.meta
+
+    def date_of(key: str) -> dt.datetime | None:
+        if meta.get(key) in (None, ""):
+            return None
+        try:
+            return parse_date(meta[key], tz)
+        except DateFormatError as exc:
+            raise ContentError(
+                f"`{key}`: {exc}",
+                source,
+                fm.key_lines.get(key),
+                "use RFC 2822 (Fri, 08 Apr 2022 04:10:05 GMT), ISO 8601, "
+                "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS",
+            ) from None
+
+    date = date_of("date")
+    if date is None:
+        raise ContentError(
+            "no `date` in front matter",
+            source,
+            fm.key_lines.get("date", 1),
+            "add a line like `date: 2022-04-08 12:00:00`",
+        )
+    title = _text(meta.get("title"))
+    if not title:
+        title = Path(source).stem
+    content = markup.to_html(fm.body)
+    description = _text(meta.get("description")) or excerpt(plain_text(content))
+    draft = _flag(meta.get("draft")) or ("published" in meta and not _flag(meta.get("published")))
+    cover = next(
+        (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
+    )
+    return Document(
+        source=source,
+        title=title,
+        date=date,
+        updated=date_of("updated"),
+        content=content,
+        category_paths=category_paths(meta.get("categories", meta.get("category"))),
+        tag_names=tag_names(meta.get("tags", meta.get("tag"))),
+        author=_text(meta.get("author")),
+        cover=cover,
+        slug=_text(meta.get("slug")),
+        draft=draft,
+        description=description,
+        kind=_text(meta.get("kind")) or "post",
+        original_url=_text(meta.get("original_url") or meta.get("link")),
+        source_file=_text(meta.get("source_file")),
+        publication_name=_text(meta.get("publication")),
+        meta={str(k): v for k, v in meta.items() if k not in KNOWN_KEYS},
+    )
+
+
+def decode(data: bytes, source: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a GBK superset)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    line = data[: utf8_error.start].count(b"\n") + 1
+    raise ContentError(
+        f"cannot decode the file (invalid byte at offset {utf8_error.start})",
+        source,
+        line,
+        "save it as UTF-8",
+    )
+
+
+def read_document(path: Path, source: str, tz: ZoneInfo, markup: Markup) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"cannot read the file: {exc.strerror}", source) from None
+    return parse_document(decode(data, source), source, tz, markup)

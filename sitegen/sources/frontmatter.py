@@ -1,0 +1,77 @@
+"""Split a post into YAML front matter and body, the way Hexo archives write them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sitegen.errors import ContentError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+_KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Parsed front matter, the body after it, and where things are."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    key_lines: dict[str, int]
+
+
+def split(text: str, path: str = "") -> FrontMatter:
+    """Parse `text`; a file with no front matter is all body.
+
+    Accepts a BOM, blank lines before the first `---` and CRLF line ends.
+    Errors carry the line in the file, not in the YAML block.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    stripped = text.lstrip(" \t\n")
+    skipped = text[: len(text) - len(stripped)].count("\n")
+    first = _FENCE.match(stripped)
+    if not first:
+        return FrontMatter({}, text, 1, {})
+    closing = _FENCE.search(stripped, first.end())
+    if not closing:
+        raise ContentError(
+            "front matter starts with `---` but never ends",
+            path,
+            skipped + 1,
+            "add a closing `---` line after the front matter",
+        )
+    block = stripped[first.end() : closing.start()]
+    first_yaml_line = skipped + 2
+    try:
+        meta = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_yaml_line + mark.line if mark else skipped + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(
+            f"invalid YAML front matter: {problem}",
+            path,
+            line,
+            "check quotes and indentation; quote titles that contain ': '",
+        ) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ContentError(
+            f"front matter is a {type(meta).__name__}, not a mapping",
+            path,
+            first_yaml_line,
+            "write it as `key: value` lines",
+        )
+    key_lines = {
+        m.group(1).strip("'\""): first_yaml_line + block.count("\n", 0, m.start())
+        for m in _KEY.finditer(block)
+    }
+    body = stripped[closing.end() :].lstrip("\n")
+    body_line = skipped + 1 + stripped.count("\n", 0, len(stripped) - len(body))
+    return FrontMatter(meta, body, body_line, key_lines)

@@ -1,0 +1,124 @@
+"""One Jinja environment per build, with theme fallback.
+
+A site's `themes/<name>/` overrides single templates and static files; the
+rest come from the default theme (the site's own copy if it has one, else
+the copy shipped with sitegen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen import urls
+from sitegen.config import Config
+from sitegen.errors import ThemeError
+from sitegen.sources.markup import unproxy
+
+BUNDLED_THEME = Path(__file__).resolve().parent / "default_theme"
+REPO_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def builtin_theme() -> Path:
+    """The default theme shipped with sitegen (installed copy, else the repo's)."""
+    return BUNDLED_THEME if (BUNDLED_THEME / "templates").is_dir() else REPO_THEME
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """Theme folders, most specific first."""
+    candidates = [config.themes_dir / config.theme, config.themes_dir / "default", builtin_theme()]
+    dirs: list[Path] = []
+    for path in candidates:
+        if path.is_dir() and path.resolve() not in [d.resolve() for d in dirs]:
+            dirs.append(path)
+    if config.theme != "default" and not (config.themes_dir / config.theme).is_dir():
+        raise ThemeError(
+            f"theme {config.theme!r} not found",
+            config.site_dir / "site.yml",
+            hint=f"create themes/{config.theme}/templates/ or set `theme: default`",
+        )
+    return dirs
+
+
+def static_files(config: Config) -> dict[str, Path]:
+    """`static/` files of every theme folder, the most specific winning."""
+    found: dict[str, Path] = {}
+    for theme in reversed(theme_dirs(config)):
+        static = theme / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    found["static/" + path.relative_to(static).as_posix()] = path
+    return found
+
+
+def template_files(config: Config) -> list[Path]:
+    """Every template file that can take part in rendering (for cache keys)."""
+    files = []
+    for theme in theme_dirs(config):
+        folder = theme / "templates"
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+    return files
+
+
+def format_date(value: Any, fmt: str = "%Y-%m-%d") -> str:
+    return value.strftime(fmt) if isinstance(value, dt.date) else ""
+
+
+def iso_date(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else ""
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    base_path, base_url = config.base_path, config.base_url
+
+    def target_url(target: Any) -> str:
+        return target if isinstance(target, str) else str(getattr(target, "url", ""))
+
+    url_for: Callable[[Any], str] = lambda target: urls.href(target_url(target), base_path)  # noqa: E731
+    abs_url: Callable[[Any], str] = lambda target: urls.absolute(target_url(target), base_url)  # noqa: E731
+    env.globals.update(url_for=url_for, abs_url=abs_url)
+    env.filters.update(
+        date=format_date,
+        isodate=iso_date,
+        unproxy=lambda url: unproxy(str(url or ""), config.image_proxies),
+    )
+    return env
+
+
+def template_error(exc: Exception, template: str) -> ThemeError:
+    """Turn a Jinja error into our error, pointing at the template line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ThemeError(
+            f"template syntax: {exc.message}",
+            exc.filename or template,
+            exc.lineno,
+            "fix the template",
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ThemeError(
+            f"template {exc.name!r} not found",
+            template,
+            hint="add it to your theme or remove the reference",
+        )
+    line, filename = None, template
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".html", ".xml", ".txt")):
+            filename, line = code.co_filename, tb.tb_lineno
+        tb = tb.tb_next
+    return ThemeError(f"template failed: {exc}", filename, line, "fix the template")
