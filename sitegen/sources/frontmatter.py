@@ -10,7 +10,18 @@ import yaml
 
 from sitegen.errors import ContentError
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, without YAML's own timestamps: dates stay text for
+    `sources.dates`, which knows the site's timezone and reports bad ones."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
 
@@ -37,7 +48,8 @@ def split(text: str, path: str = "") -> FrontMatter:
     first = _FENCE.match(stripped)
     if not first:
         return FrontMatter({}, text, 1, {})
-    closing = _FENCE.search(stripped, first.end())
+    start = first.end() + 1 if stripped[first.end() : first.end() + 1] == "\n" else first.end()
+    closing = _FENCE.search(stripped, start)
     if not closing:
         raise ContentError(
             "front matter starts with `---` but never ends",
@@ -45,7 +57,7 @@ def split(text: str, path: str = "") -> FrontMatter:
             skipped + 1,
             "add a closing `---` line after the front matter",
         )
-    block = stripped[first.end() : closing.start()]
+    block = stripped[start : closing.start()]
     first_yaml_line = skipped + 2
     try:
         meta = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
@@ -53,11 +65,21 @@ def split(text: str, path: str = "") -> FrontMatter:
         mark = getattr(exc, "problem_mark", None)
         line = first_yaml_line + mark.line if mark else skipped + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark:
+            problem += f" ({context} that starts on line {first_yaml_line + context_mark.line})"
         raise ContentError(
             f"invalid YAML front matter: {problem}",
             path,
             line,
             "check quotes and indentation; quote titles that contain ': '",
+        ) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ContentError(
+            f"front matter value cannot be read: {exc}",
+            path,
+            first_yaml_line,
+            "check the values, e.g. dates like 2022-04-08",
         ) from None
     if meta is None:
         meta = {}

@@ -1,0 +1,86 @@
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.errors import ThemeError
+from sitegen.report import BufferReporter
+
+from conftest import post
+
+
+def test_a_bad_post_among_good_ones_is_skipped_and_reported(make_site, build_site):
+    site = make_site(
+        {
+            "good1.md": post("好一"),
+            "bad-yaml.md": "---\ntitle: [未闭合\ndate: 2022-04-08\n---\n",
+            "bad-date.md": post("坏日期", "2022-13-45"),
+            "not-mapping.md": "---\n- a\n---\n",
+            "bad-bytes.md": b"---\ntitle: x\ndate: 2022-04-08\n---\n\x80\x81\xfe\xff\x80",
+            "good2.md": post("好二"),
+        }
+    )
+    result, reporter, out = build_site(site)
+    assert not result.ok and len(result.failures) == 4
+    assert result.documents == 2
+    assert (out / "2022/04/08/好一/index.html").is_file()
+    assert (out / "2022/04/08/好二/index.html").is_file()
+    joined = "\n".join(reporter.errors)
+    assert "content/bad-date.md:3: `date`" in joined
+    assert "content/bad-yaml.md:3: invalid YAML" in joined
+    assert "flow sequence that starts on line 2" in joined
+    assert "content/not-mapping.md:2:" in joined
+    assert "content/bad-bytes.md" in joined
+
+
+def test_a_crash_mid_build_leaves_the_old_output_intact(make_site, build_site, tmp_path):
+    site = make_site({f"p{i}.md": post(f"篇{i}", f"2022-04-0{i} 10:00:00") for i in range(1, 6)})
+    result, _, out = build_site(site)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # A theme override that fails while rendering the third post.
+    templates = site / "themes" / "broken" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ post.title }}"
+        "{% if post.title == '篇3' %}{{ post.nothing.deeper }}{% endif %}{% endblock %}"
+    )
+    (site / "site.yml").write_text("timezone: Asia/Shanghai\ntheme: broken\n")
+    config = load_config(site)
+    try:
+        build(config, BufferReporter())
+        raise AssertionError("the build should have failed")
+    except ThemeError as exc:
+        assert "post.html" in str(exc)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert [p.name for p in out.parent.iterdir() if "staging" in p.name] == []
+
+
+def test_every_listed_page_exists(make_site, build_site):
+    site = make_site({"a.md": post("甲", categories="[新媒体, 趣头条]", tags="[长春]")})
+    _, _, out = build_site(site)
+    for rel in [
+        "index.html",
+        "categories/index.html",
+        "categories/新媒体/趣头条/index.html",
+        "tags/index.html",
+        "tags/长春/index.html",
+        "archives/index.html",
+        "archives/2022/index.html",
+        "archives/2022/04/index.html",
+        "archives/2022/04/08/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "robots.txt",
+        "static/style.css",
+        "publications/index.html",
+    ]:
+        assert (out / rel).is_file(), rel
+
+
+def test_nothing_outside_output_is_written(make_site, build_site):
+    site = make_site({"a.md": post("甲", slug="../../../escape"), "img/x.png": b"\x89PNG"})
+    before = sorted(p for p in site.parent.rglob("*") if "output" not in p.parts)
+    _, _, out = build_site(site)
+    after = sorted(p for p in site.parent.rglob("*") if "output" not in p.parts)
+    assert before == after
+    assert (out / "img/x.png").read_bytes() == b"\x89PNG"
+    assert (out / "2022/04/08/escape/index.html").is_file()

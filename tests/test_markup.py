@@ -1,0 +1,58 @@
+from sitegen.sources.markup import Markup, plain_text, unproxy
+
+md = Markup()
+
+
+def test_markdown_and_raw_html_pass_through():
+    html = md.to_html("# 标题\n\n**粗体** 和 *斜体*\n\n<div><p>原始 <em>HTML</em></p></div>\n")
+    assert "<h1>标题</h1>" in html
+    assert "<strong>粗体</strong>" in html
+    assert "<div><p>原始 <em>HTML</em></p></div>" in html
+
+
+def test_scripts_handlers_and_dangerous_urls_are_removed():
+    html = md.to_html(
+        '<p onclick="x()">a<script>alert(1)</script>'
+        '<a href="javascript:alert(1)">j</a><a href="JaVaScRiPt:alert(1)">J</a>'
+        '<a href="jav&#x09;ascript:alert(1)">t</a><a href="data:text/html,x">d</a>'
+        '<img src="x.png" onerror="alert(1)"></p>'
+        '<iframe src="http://evil"></iframe><form action="/x"><input></form>'
+        "<style>body{display:none}</style>"
+    )
+    lowered = html.lower()
+    for bad in (
+        "<script",
+        "onclick",
+        "onerror",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<form",
+        "<style",
+        "alert(1)</",
+    ):
+        assert bad not in lowered
+    assert '<img src="x.png"' in html
+
+
+def test_images_tables_figures_links_are_kept():
+    html = md.to_html(
+        '<figure><img src="http://a/b.png" alt="图"><figcaption>说明</figcaption></figure>'
+        '<table><tr><td colspan="2">格</td></tr></table><a href="https://ex.org/">链接</a>'
+    )
+    assert "<figure>" in html and "<figcaption>说明</figcaption>" in html
+    assert '<td colspan="2">格</td>' in html
+    assert 'href="https://ex.org/"' in html
+
+
+def test_images_gain_lazy_loading_and_no_referrer():
+    html = md.to_html('<img src="http://a/b.png" referrerpolicy="no-referrer">')
+    assert 'loading="lazy"' in html and 'referrerpolicy="no-referrer"' in html
+    assert html.count("referrerpolicy") == 1
+
+
+def test_unproxy_and_plain_text():
+    proxies = ("https://cors.zfour.workers.dev/?",)
+    assert unproxy("https://cors.zfour.workers.dev/?http://a/b.png", proxies) == "http://a/b.png"
+    assert unproxy("http://a/b.png", proxies) == "http://a/b.png"
+    assert plain_text("<p>a &amp; <b>b</b></p>\n<p>c</p>") == "a & b c"

@@ -1,0 +1,60 @@
+import pytest
+
+from sitegen.errors import BuildFailed, OutputPathError
+from sitegen.writer import Writer, check_output_dir, safe_relpath
+
+
+@pytest.mark.parametrize("where", [".", "content", "themes", "..", "/", "content/out"])
+def test_refused_output_paths(tmp_path, where, monkeypatch):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "themes").mkdir()
+    monkeypatch.chdir(site)
+    target = site / where if where != "/" else tmp_path.anchor
+    with pytest.raises(OutputPathError):
+        check_output_dir(__import__("pathlib").Path(target), site)
+
+
+def test_a_folder_with_foreign_files_is_refused(tmp_path):
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.docx").write_text("precious")
+    with pytest.raises(OutputPathError, match="did not write"):
+        check_output_dir(out, site)
+    check_output_dir(tmp_path / "new-output", site)
+
+
+@pytest.mark.parametrize("rel", ["../x", "a/../../x", "/etc/passwd", "a\\..\\x", "a//b", "a/./b"])
+def test_unsafe_relative_paths(rel):
+    with pytest.raises(BuildFailed):
+        safe_relpath(rel)
+
+
+def test_staged_until_commit_and_unchanged_files_keep_their_mtime(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("a/index.html", b"one", "t")
+    first.write("b.txt", b"bee", "t")
+    assert not out.exists()
+    first.commit()
+    assert (out / "a/index.html").read_bytes() == b"one"
+    mtime = (out / "b.txt").stat().st_mtime_ns
+    second = Writer(out)
+    second.write("a/index.html", b"two", "t")
+    second.write("b.txt", b"bee", "t")
+    assert (out / "a/index.html").read_bytes() == b"one"
+    second.commit()
+    assert (out / "a/index.html").read_bytes() == b"two"
+    assert (out / "b.txt").stat().st_mtime_ns == mtime
+    assert (second.written, second.unchanged) == (1, 1)
+
+
+def test_two_sources_cannot_claim_one_file(tmp_path):
+    writer = Writer(tmp_path / "output")
+    assert writer.write("x/index.html", b"1", "first")
+    assert not writer.write("X/index.html", b"2", "second")
+    assert writer.owner("x/index.html") == "first"
+    writer.abort()
+    assert not any(tmp_path.iterdir())
