@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup as SafeHTML
+
 from sitegen.errors import ContentError
 from sitegen.sources.dates import DateFormatError, parse_date
 from sitegen.sources.frontmatter import split
@@ -169,7 +171,7 @@ def parse_document(text: str, source: str, tz: ZoneInfo, markup: Markup) -> Docu
     title = _text(meta.get("title"))
     if not title:
         title = Path(source).stem
-    content = markup.to_html(fm.body)
+    content = SafeHTML(markup.to_html(fm.body))  # sanitised, so templates need no |safe
     description = _text(meta.get("description")) or excerpt(plain_text(content))
     draft = _flag(meta.get("draft")) or ("published" in meta and not _flag(meta.get("published")))
     cover = next(
