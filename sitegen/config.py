@@ -95,7 +95,7 @@ def _key_lines(text: str) -> dict[str, int]:
     for number, line in enumerate(text.splitlines(), start=1):
         match = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
         if match:
-            lines.setdefault(match.group(1), number)
+            lines[match.group(1)] = number  # YAML keeps the last of duplicate keys
     return lines
 
 

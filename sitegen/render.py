@@ -28,6 +28,7 @@ class SiteInfo:
     language: str
     base_url: str
     menu: tuple[MenuLink, ...]
+    extra: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def site_info(config: Config) -> SiteInfo:
         config.language,
         config.base_url,
         config.menu,
+        config.extra,
     )
 
 

@@ -1,9 +1,9 @@
+from conftest import post
+
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import ThemeError
 from sitegen.report import BufferReporter
-
-from conftest import post
 
 
 def test_a_bad_post_among_good_ones_is_skipped_and_reported(make_site, build_site):

@@ -7,12 +7,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import REPO
 
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.report import BufferReporter
-
-from conftest import REPO
 
 
 def internal_links(out: Path, base_url: str) -> dict[str, set[str]]:
@@ -42,7 +41,7 @@ def check_links(out: Path, base_url: str) -> list[str]:
         if not path.startswith(base_path):
             broken.append(f"{path} (outside {base_path}) from {sorted(pages)[:2]}")
             continue
-        target = out / unquote(path[len(base_path):])
+        target = out / unquote(path[len(base_path) :])
         if path.endswith("/"):
             target = target / "index.html"
         if not target.is_file():
@@ -87,11 +86,23 @@ def test_seed_post_page_shows_what_a_reader_needs(sample_output):
 
 @pytest.mark.parametrize(
     "rel",
-    ["index.html", "page/2/index.html", "categories/index.html", "tags/index.html",
-     "archives/index.html", "archives/2020/index.html", "archives/2021/index.html",
-     "archives/2022/04/index.html", "archives/2022/04/08/index.html", "atom.xml",
-     "sitemap.xml", "404.html", "robots.txt",
-     "categories/新媒体/趣头条/分类/index.html", "categories/新媒体/趣头条/分类/atom.xml"],
+    [
+        "index.html",
+        "page/2/index.html",
+        "categories/index.html",
+        "tags/index.html",
+        "archives/index.html",
+        "archives/2020/index.html",
+        "archives/2021/index.html",
+        "archives/2022/04/index.html",
+        "archives/2022/04/08/index.html",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        "robots.txt",
+        "categories/新媒体/趣头条/分类/index.html",
+        "categories/新媒体/趣头条/分类/atom.xml",
+    ],
 )
 def test_sample_archive_has_every_kind_of_page(sample_output, rel):
     assert (sample_output / rel).is_file()
