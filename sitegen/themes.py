@@ -8,7 +8,7 @@ the copy shipped with sitegen).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +88,13 @@ def make_environment(config: Config) -> jinja2.Environment:
     def target_url(target: Any) -> str:
         return target if isinstance(target, str) else str(getattr(target, "url", ""))
 
-    url_for: Callable[[Any], str] = lambda target: urls.href(target_url(target), base_path)  # noqa: E731
-    abs_url: Callable[[Any], str] = lambda target: urls.absolute(target_url(target), base_url)  # noqa: E731
-    env.globals.update(url_for=url_for, abs_url=abs_url)
+    # The same few thousand URLs are linked from many pages: encode each once per build.
+    href = functools.lru_cache(maxsize=None)(lambda url: urls.href(url, base_path))
+    full = functools.lru_cache(maxsize=None)(lambda url: urls.absolute(url, base_url))
+    env.globals.update(
+        url_for=lambda target: href(target_url(target)),
+        abs_url=lambda target: full(target_url(target)),
+    )
     env.filters.update(
         date=format_date,
         isodate=iso_date,

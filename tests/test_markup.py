@@ -1,3 +1,5 @@
+from conftest import SEEDS
+
 from sitegen.sources.markup import Markup, plain_text, unproxy
 
 md = Markup()
@@ -56,3 +58,27 @@ def test_unproxy_and_plain_text():
     assert unproxy("https://cors.zfour.workers.dev/?http://a/b.png", proxies) == "http://a/b.png"
     assert unproxy("http://a/b.png", proxies) == "http://a/b.png"
     assert plain_text("<p>a &amp; <b>b</b></p>\n<p>c</p>") == "a & b c"
+
+
+def test_scraped_html_bodies_skip_markdown_with_the_same_result():
+    from bs4 import BeautifulSoup
+
+    from sitegen.sources.frontmatter import split
+    from sitegen.sources.markup import is_one_html_block, sanitise
+
+    body = split((SEEDS / "000_fe0971a0fdafdda3.txt").read_text(encoding="utf-8")).body
+    assert is_one_html_block(body)
+    fresh = Markup()
+    via_markdown = sanitise(fresh._md.convert(body))
+    assert BeautifulSoup(md.to_html(body).strip(), "html.parser") == BeautifulSoup(
+        via_markdown.strip(), "html.parser"
+    )
+
+
+def test_bodies_with_markdown_after_the_block_still_go_through_markdown():
+    from sitegen.sources.markup import is_one_html_block
+
+    assert not is_one_html_block("<div>a</div>\n\n**b**")
+    assert not is_one_html_block("<div>x</div><div>y</div>")
+    assert not is_one_html_block("<div>unclosed")
+    assert "<strong>b</strong>" in md.to_html("<div>a</div>\n\n**b**")
