@@ -112,3 +112,76 @@ def test_sample_archive_has_its_slug_collision(tmp_path):
     reporter = BufferReporter()
     build(load_config(REPO, tmp_path / "out"), reporter)
     assert any("also claimed by" in w for w in reporter.warnings)
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def _page_text(path: Path) -> str:
+    return _squeeze(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text())
+
+
+@pytest.mark.parametrize(
+    ("seed", "kind", "page_glob"),
+    [
+        ("001_04f274599497d5f7.txt", "newspaper", "publications/*/2022/04/06/*/index.html"),
+        ("002_92060822ecd5d4d0.txt", "newspaper", "publications/*/2022/04/10/*/index.html"),
+        ("003_1bb37f89f56831bb.txt", "periodical", "publications/*/2020/06/01/*/index.html"),
+        ("004_504ff26579685224.txt", "webpage", "2022/04/01/*/index.html"),
+    ],
+)
+def test_nothing_of_a_seed_is_lost_in_the_built_site(sample_output, seed, kind, page_glob):
+    from sitegen.importers import REGISTRY
+
+    text = (REPO / "tests" / "seeds" / seed).read_text(encoding="utf-8")
+    boilerplate = {_squeeze(line) for line in REGISTRY[kind].boilerplate_lines(text)}
+    pages = list(sample_output.glob(page_glob))
+    assert pages, page_glob
+    built = "".join(_page_text(p) for p in pages)
+    missing = [
+        line
+        for line in text.splitlines()
+        if _squeeze(line) and _squeeze(line) not in boilerplate and _squeeze(line) not in built
+    ]
+    assert missing == []
+
+
+def test_publications_list_and_calendar(sample_output):
+    listing = _page_text(sample_output / "publications/index.html")
+    assert "辽源日报" in listing and "研究与交流" in listing
+    calendar = BeautifulSoup(
+        (sample_output / "publications/辽源日报/index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    text = calendar.get_text()
+    assert "2022" in text and "4" in text
+    issue_links = [
+        a["href"]
+        for a in calendar.find_all("a")
+        if "/publications/" in a["href"] and "/2022/04/06/" in a["href"]
+    ]
+    assert issue_links
+
+
+def test_issue_page_lists_articles_in_page_order_then_full_text(sample_output):
+    [issue] = list(sample_output.glob("publications/*/2022/04/06/*/index.html"))
+    soup = BeautifulSoup(issue.read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text()
+    first, second = text.find("精锐尽出"), text.find("携手共赴战场")
+    assert 0 < first < second
+    assert "于蕊" in text
+    links = [a["href"] for a in soup.find_all("a")]
+    assert any(h.endswith(".txt") for h in links)  # the original text
+    assert text.count("精锐尽出") >= 2  # in the article list and in the full text
+
+
+def test_article_page_links_back_to_its_issue_and_original(sample_output):
+    [page] = [
+        p for p in sample_output.glob("2022/04/06/*/index.html") if "精锐尽出" in p.parent.name
+    ]
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert any("/publications/" in h and "/2022/04/06/" in h for h in hrefs)
+    assert any(h.endswith("original-001_04f274599497d5f7.txt") for h in hrefs)
+    assert "辽源日报" in soup.get_text()

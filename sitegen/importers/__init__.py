@@ -1,0 +1,116 @@
+"""`sitegen import`: turn converted texts into documents of the archive.
+
+Each source kind is one module with the same small interface:
+
+    KIND = "newspaper"
+    def detect(text: str) -> float            # confidence 0..1
+    def parse(text, source, options) -> list[Record]   # pure, no disk
+    def boilerplate_lines(text) -> list[str]  # lines left out on purpose
+
+A new kind is one new module plus one entry in REGISTRY. `import_files`
+reads and parses every file first, and writes only when all of them parsed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from types import ModuleType
+
+from sitegen.errors import ImportFailed
+from sitegen.importers import cjk, newspaper, periodical, post, webpage, writer
+from sitegen.importers.records import KINDS, ImportOptions, Record, Source
+from sitegen.report import Reporter
+
+__all__ = [
+    "REGISTRY",
+    "ImportOptions",
+    "Record",
+    "Source",
+    "detect_kind",
+    "import_files",
+    "parse_source",
+    "read_source",
+]
+
+REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in (post, newspaper, periodical, webpage)}
+
+MIN_CONFIDENCE = 0.3
+
+
+def detect_kind(text: str, path: Path | str | None = None) -> str:
+    """The kind whose importer is most confident about this text."""
+    scores = {kind: module.detect(text) for kind, module in REGISTRY.items()}
+    best = max(scores, key=lambda kind: scores[kind])
+    if scores[best] < MIN_CONFIDENCE:
+        raise ImportFailed(
+            "cannot tell what kind of source this is",
+            path=path,
+            hint="pass --kind " + "|".join(REGISTRY),
+        )
+    return best
+
+
+def read_source(path: Path) -> Source:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read the file: {exc.strerror}", path=path) from exc
+    return Source(path.name, data, cjk.decode(data, path))
+
+
+def parse_source(source: Source, options: ImportOptions) -> list[Record]:
+    kind = options.kind if options.kind != "auto" else detect_kind(source.text, source.name)
+    return REGISTRY[kind].parse(source.text, source, options)
+
+
+def check_options(options: ImportOptions) -> PurePosixPath | None:
+    """Problems with the flags themselves, before any file is read."""
+    if options.kind not in KINDS:
+        raise ImportFailed(f"unknown kind {options.kind!r}", hint="use one of " + ", ".join(KINDS))
+    if options.page is not None and options.page < 1:
+        raise ImportFailed(f"--page must be 1 or more, not {options.page}")
+    if options.publication is not None and not options.publication.strip():
+        raise ImportFailed("--publication must not be empty")
+    if options.into is None:
+        return None
+    into = PurePosixPath(Path(options.into).as_posix())
+    if into.is_absolute() or ".." in into.parts or not into.parts:
+        raise ImportFailed(
+            f"--into must be a folder inside content/, not {options.into}",
+            hint="give a relative path such as archive/2022",
+        )
+    return into
+
+
+def import_files(
+    paths: list[Path], options: ImportOptions, content_dir: Path, reporter: Reporter
+) -> list[Path]:
+    """Import each file into content_dir; returns the files written.
+
+    All files are read and parsed before anything is written; if any of them
+    fails, every failure is reported and nothing at all is written.
+    """
+    into = check_options(options)
+    batch: list[tuple[Source, list[Record]]] = []
+    failures: list[ImportFailed] = []
+    seen: set[str] = set()
+    for path in paths:
+        try:
+            source = read_source(Path(path))
+            if source.sha256 in seen:
+                reporter.info(f"{path}: same content as a file already given; skipped")
+                continue
+            seen.add(source.sha256)
+            batch.append((source, parse_source(source, options)))
+        except ImportFailed as exc:
+            failures.append(exc)
+    if len(failures) == 1 and len(paths) == 1:
+        raise failures[0]
+    if failures:
+        for failure in failures:
+            reporter.error(failure)
+        raise ImportFailed(
+            f"{len(failures)} of {len(paths)} files cannot be imported; nothing was written",
+            hint="fix or leave out the files named above",
+        )
+    return writer.write(batch, content_dir, into, reporter)
