@@ -1,27 +1,41 @@
 """build(config, reporter): load → catalog → plan pages → render → write.
 
 Everything is read and checked before anything is written; one bad
-document is reported and skipped, never the end of the build.
+document is reported and skipped, never the end of the build. With the
+cache, unchanged files are not re-read, unchanged documents not re-parsed,
+and pages whose inputs did not change not re-rendered.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import feeds
+from sitegen.cache import (
+    BuildState,
+    Fingerprints,
+    forget_state,
+    load_state,
+    parse_key,
+    render_key,
+    save_state,
+)
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
 from sitegen.errors import ContentError, SitegenError
-from sitegen.render import plan_pages, render_page, site_info
+from sitegen.parallel import default_jobs, run_chunks
+from sitegen.render import Page, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
-from sitegen.sources.document import Document, read_document
+from sitegen.sources.document import Document, decode, parse_document
 from sitegen.sources.markup import Markup
-from sitegen.themes import make_environment, static_files, template_error
+from sitegen.themes import make_environment, static_files, template_error, template_files
 from sitegen.urls import output_path
-from sitegen.writer import Writer, check_output_dir
+from sitegen.writer import INTERNAL, Writer, check_output_dir, same_bytes
 
 
 @dataclass
@@ -29,8 +43,11 @@ class BuildResult:
     documents: int = 0
     drafts: int = 0
     pages: int = 0
+    rendered: int = 0
+    parsed: int = 0
     written: int = 0
     unchanged: int = 0
+    up_to_date: bool = False
     failures: list[SitegenError] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -39,85 +56,209 @@ class BuildResult:
         return not self.failures
 
 
-def load_documents(
-    files: list[ContentFile], config: Config
-) -> tuple[list[Document], int, list[SitegenError]]:
-    """Parse every document file; return the published ones, the draft count, the failures."""
-    markup = Markup()
-    tz = config.tz
-    docs: list[Document] = []
-    drafts = 0
-    failures: list[SitegenError] = []
+@dataclass
+class Loaded:
+    """The site as read: the model, its files, and what reading found."""
+
+    catalog: Catalog
+    files: list[ContentFile]
+    result: BuildResult
+    hashes: dict[str, tuple[int, int, str]]
+    documents: dict[str, tuple[str, Document | None]]
+
+
+def _parse_files(items: Sequence[tuple[str, str, bytes | None]], timezone: str) -> list:
+    """Parse (rel, path, data) items; errors come back as values, not raised."""
+    from zoneinfo import ZoneInfo
+
+    tz, markup, out = ZoneInfo(timezone), Markup(), []
+    for rel, path, data in items:
+        try:
+            raw = data if data is not None else Path(path).read_bytes()
+            sha = hashlib.sha256(raw).hexdigest()
+            out.append((rel, sha, parse_document(decode(raw, rel), rel, tz, markup)))
+        except ContentError as exc:
+            exc.path = f"content/{rel}"
+            out.append((rel, "", exc))
+        except OSError as exc:
+            out.append((rel, "", ContentError(f"cannot read: {exc.strerror}", f"content/{rel}")))
+    return out
+
+
+def load_site(
+    config: Config, reporter: Reporter, state: BuildState | None = None, jobs: int = 1
+) -> Loaded:
+    """Read all content and build the site model; nothing is written."""
+    state = state or BuildState()
+    files, warnings = discover(config.content_dir, config.exclude)
+    for warning in warnings:
+        reporter.warning(warning)
+    reuse = state.parse_key == parse_key(config)
+    hashes: dict[str, tuple[int, int, str]] = {}
+    documents: dict[str, tuple[str, Document | None]] = {}
+    todo: list[tuple[str, str, bytes | None]] = []
     for item in files:
         if not item.is_document:
             continue
         try:
-            doc = read_document(item.path, item.rel, tz, markup)
-        except ContentError as exc:
-            exc.path = f"content/{item.rel}"
-            failures.append(exc)
+            st = item.path.stat()
+        except OSError:
+            todo.append((item.rel, str(item.path), None))
             continue
-        if doc.draft:
-            drafts += 1
-        else:
-            docs.append(doc)
-    return docs, drafts, failures
+        known = state.hashes.get(item.rel) if reuse else None
+        cached = state.documents.get(item.rel) if reuse else None
+        if known and known[:2] == (st.st_size, st.st_mtime_ns) and cached and cached[0] == known[2]:
+            hashes[item.rel], documents[item.rel] = known, cached
+            continue
+        data = item.path.read_bytes() if cached else None
+        if data is not None and cached and hashlib.sha256(data).hexdigest() == cached[0]:
+            hashes[item.rel] = (st.st_size, st.st_mtime_ns, cached[0])
+            documents[item.rel] = cached
+            continue
+        hashes[item.rel] = (st.st_size, st.st_mtime_ns, "")
+        todo.append((item.rel, str(item.path), data))
 
-
-def load_site(config: Config, reporter: Reporter) -> tuple[Catalog, list[ContentFile], BuildResult]:
-    """Read all content and build the site model; nothing is written."""
-    files, warnings = discover(config.content_dir, config.exclude)
-    for warning in warnings:
-        reporter.warning(warning)
-    docs, drafts, failures = load_documents(files, config)
-    for failure in failures:
+    failures: list[SitegenError] = []
+    for rel, sha, parsed in run_chunks(
+        lambda chunk: _parse_files(chunk, config.timezone),
+        todo,
+        jobs,
+        progress=_progress(reporter, "reading"),
+    ):
+        if isinstance(parsed, SitegenError):
+            failures.append(parsed)
+            hashes.pop(rel, None)
+            continue
+        size, mtime, _ = hashes.get(rel, (0, 0, ""))
+        hashes[rel] = (size, mtime, sha)
+        documents[rel] = (sha, parsed)
+    for failure in sorted(failures, key=lambda f: str(f.path)):
         reporter.error(failure)
+
+    docs = [d for _, d in (documents[r] for r in sorted(documents)) if d and not d.draft]
+    drafts = sum(1 for _, d in documents.values() if d and d.draft)
     statics = {f.rel for f in files if not f.is_document}
     catalog = make_catalog(docs, config, statics)
     for warning in catalog.warnings:
         reporter.warning(warning)
-    result = BuildResult(documents=len(docs), drafts=drafts, failures=failures)
-    return catalog, files, result
+    result = BuildResult(documents=len(docs), drafts=drafts, parsed=len(todo), failures=failures)
+    return Loaded(catalog, files, result, hashes, documents)
 
 
-def build(config: Config, reporter: Reporter) -> BuildResult:
-    """Build the whole site into `config.output_dir`, atomically."""
+def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
+    """Size and mtime of every input, to tell cheaply that nothing changed."""
+    snap: dict[str, tuple[int, int]] = {}
+    for path in [*(f.path for f in files), *extra, config.site_dir / "site.yml"]:
+        try:
+            st = path.stat()
+            snap[str(path)] = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            snap[str(path)] = (-1, -1)
+    return snap
+
+
+def build(
+    config: Config, reporter: Reporter, *, jobs: int | None = None, use_cache: bool = True
+) -> BuildResult:
+    """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds."""
     started = time.perf_counter()
+    jobs = jobs or default_jobs()
     check_output_dir(config.output_dir, config.site_dir)
-    catalog, files, result = load_site(config, reporter)
-    env = make_environment(config)
+    has_output = (config.output_dir / INTERNAL).is_dir()
+    state = load_state(config) if use_cache and has_output else BuildState()
+    templates = template_files(config)
+    theme_static = static_files(config)
+    rkey = render_key(config, templates)
+
+    files, _ = discover(config.content_dir, config.exclude)
+    snapshot = _snapshot(config, files, [*templates, *theme_static.values()])
+    if state.snapshot == snapshot and state.render_key == rkey and has_output:
+        docs = [d for _, d in state.documents.values() if d]
+        return BuildResult(
+            documents=sum(1 for d in docs if not d.draft),
+            drafts=sum(1 for d in docs if d.draft),
+            pages=len(state.pages),
+            unchanged=len(state.outputs),
+            up_to_date=True,
+            seconds=time.perf_counter() - started,
+        )
+
+    loaded = load_site(config, reporter, state, jobs)
+    catalog, result = loaded.catalog, loaded.result
     pages = plan_pages(catalog, config)
     site = site_info(config)
-    writer = Writer(config.output_dir)
-    try:
-        for page in pages:
+    env = make_environment(config)
+    fingerprints = Fingerprints(rkey)
+    writer = Writer(config.output_dir, state.outputs if state.outputs else None)
+    page_prints: dict[str, str] = {}
+    todo: list[tuple[str, Page]] = []
+    for page in pages:
+        rel = output_path(page.url)
+        if not writer.claim(rel, page.template):
+            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+            continue
+        fp = fingerprints.page(page.template, page.info, page.context)
+        page_prints[rel] = fp
+        if state.pages.get(rel) == fp and (config.output_dir / rel).is_file():
+            writer.unchanged += 1
+        else:
+            todo.append((rel, page))
+
+    def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool]]:
+        done = []
+        for rel, page in chunk:
             try:
                 data = render_page(env, page, site)
             except Exception as exc:  # a theme can fail in any way; report where
-                raise template_error(exc, page.template) from exc
-            writer.write(output_path(page.url), data, page.template)
+                raise template_error(exc, page.template) from None
+            changed = not same_bytes(config.output_dir / rel, data)
+            if changed:
+                writer.target(rel).write_bytes(data)
+            done.append((rel, changed))
+        return done
+
+    try:
+        for rel, changed in run_chunks(
+            render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
+        ):
+            writer.staged_by_worker(rel, changed)
         _write_feeds(writer, catalog, config)
-        sitemap_urls = [(p.url, None) for p in pages if p.url != "404.html"]
-        dates = {d.url: d.updated or d.date for d in catalog.documents}
-        writer.write(
-            "sitemap.xml",
-            feeds.sitemap([(u, dates.get(u)) for u, _ in sitemap_urls], config),
-            "sitemap",
-        )
+        dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
+        sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
+        writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
         writer.write("robots.txt", feeds.robots(config), "robots")
-        for rel, path in static_files(config).items():
+        for rel, path in theme_static.items():
             _copy(writer, rel, path, f"theme file {path}", reporter)
-        for item in files:
+        for item in loaded.files:
             if not item.is_document:
                 _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
-        writer.commit()
+        forget_state(config)
+        outputs = writer.commit()
     except BaseException:
         writer.abort()
         raise
+    if use_cache:
+        save_state(
+            config,
+            BuildState(
+                parse_key=parse_key(config),
+                render_key=rkey,
+                snapshot=snapshot if result.ok else {},
+                hashes=loaded.hashes,
+                documents=loaded.documents,
+                pages=page_prints,
+                outputs=outputs,
+            ),
+        )
     result.pages = len(pages)
+    result.rendered = len(todo)
     result.written, result.unchanged = writer.written, writer.unchanged
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _progress(reporter: Reporter, label: str):
+    return lambda done, total: reporter.progress(label, done, total)
 
 
 def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:

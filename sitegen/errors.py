@@ -23,6 +23,10 @@ class SitegenError(Exception):
     def __post_init__(self) -> None:
         super().__init__(self.message)
 
+    def __reduce__(self):
+        """Keep every field when the error crosses from a worker process."""
+        return (type(self), (self.message, self.path, self.line, self.hint))
+
     def location(self) -> str:
         if self.path is None:
             return ""

@@ -7,6 +7,7 @@ to stderr, the buffer reporter keeps messages so tests can assert on them.
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -29,6 +30,9 @@ class Reporter:
         self.errors.append(str(message))
         self._emit("error", str(message))
 
+    def progress(self, label: str, done: int, total: int) -> None:
+        """Work under way; only a terminal shows it."""
+
     def _emit(self, level: str, message: str) -> None:
         """Default: keep quiet (the buffer behaviour)."""
 
@@ -50,6 +54,22 @@ class ConsoleReporter(Reporter):
 
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     quiet: bool = False
+    started: float = field(default_factory=time.monotonic)
+    _shown: float = 0.0
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        """A one-line bar on a terminal, once the build has run for two seconds."""
+        now = time.monotonic()
+        if self.quiet or not self.stream.isatty() or now - self.started < 2:
+            return
+        if done < total and now - self._shown < 0.1:
+            return
+        self._shown = now
+        width = 30
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        bar = "#" * filled + "-" * (width - filled)
+        print(f"\r{label:<10} [{bar}] {done}/{total}", end=end, file=self.stream, flush=True)
 
     def _emit(self, level: str, message: str) -> None:
         if level == "info":

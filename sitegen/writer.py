@@ -1,7 +1,9 @@
 """The single write point of a build.
 
-Everything goes into a staging folder next to the output; only a build that
-finished is swapped in, so a crash leaves the previous output untouched.
+A build writes nothing outside its output folder. New and changed files go
+into a staging folder inside the output's own `.sitegen/` folder (which
+also holds the build cache); only a build that finished moves them into
+place, so a crash leaves the previous site untouched.
 Paths are checked segment by segment, two sources may not claim one file,
 and a file whose bytes did not change is hard-linked from the previous
 output, so its modification time stays put for rsync and deploys.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from sitegen.errors import BuildFailed, OutputPathError
 
-MARKER = ".sitegen-output"
+INTERNAL = ".sitegen"  # ours, inside the output: cache and staging; marks the folder as ours
 _BAD_SEGMENTS = {"", ".", ".."}
 
 
@@ -54,7 +56,7 @@ def check_output_dir(output: Path, site_dir: Path) -> None:
             raise OutputPathError(
                 "the output path is a file", output, hint="remove it or pick another"
             )
-        if any(output.iterdir()) and not (output / MARKER).exists():
+        if any(output.iterdir()) and not (output / INTERNAL).is_dir():
             raise OutputPathError(
                 "the output folder has files sitegen did not write",
                 output,
@@ -73,74 +75,155 @@ def safe_relpath(rel: str) -> str:
 
 
 class Writer:
-    """Stage files, then swap the staging folder in with `commit`."""
+    """Stage new and changed files; `commit` moves them into the output at the end.
 
-    def __init__(self, output: Path) -> None:
+    A file whose bytes did not change is not written at all, so its
+    modification time stays put for rsync and deploys. Until `commit`, the
+    output folder is not touched: a crash or a failed template leaves the
+    previous site as it was.
+    """
+
+    def __init__(self, output: Path, previous: set[str] | None = None) -> None:
         self.output = output.resolve()
-        self.staging = self.output.parent / f".{self.output.name}.staging-{os.getpid()}"
-        self.claims: dict[str, str] = {}
-        self.written = 0
+        self.staging = self.output / INTERNAL / f"staging-{os.getpid()}"
+        self.previous = previous  # files of the last build, when known
+        self.claims: dict[str, str] = {}  # casefolded path → origin
+        self.paths: list[str] = []
+        self.staged: list[str] = []
         self.unchanged = 0
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
-        (self.staging / MARKER).write_text("built by sitegen; replaced on every build\n")
 
-    def claim(self, rel: str, origin: str) -> Path | None:
-        """Reserve `rel` for `origin`; None (and no write) if another source has it."""
-        rel = safe_relpath(rel)
-        key = rel.casefold()
+    @property
+    def written(self) -> int:
+        return len(self.staged)
+
+    def claim(self, rel: str, origin: str) -> bool:
+        """Reserve `rel` for `origin`; False if another source already has it."""
+        key = safe_relpath(rel).casefold()
         if key in self.claims:
-            return None
+            return False
         self.claims[key] = origin
-        target = self.staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        self.paths.append(rel)
+        return True
 
     def owner(self, rel: str) -> str:
         return self.claims.get(rel.casefold(), "")
 
-    def write(self, rel: str, data: bytes, origin: str) -> bool:
-        target = self.claim(rel, origin)
-        if target is None:
+    def target(self, rel: str) -> Path:
+        """Where to stage `rel` (for workers that write rendered pages themselves)."""
+        path = self.staging / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def keep(self, rel: str, origin: str) -> bool:
+        """Claim `rel` and keep the previous build's file as it is."""
+        if not self.claim(rel, origin):
             return False
-        previous = self.output / rel
-        try:
-            if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-                os.link(previous, target)
-                self.unchanged += 1
-                return True
-        except OSError:
-            pass
-        target.write_bytes(data)
-        self.written += 1
+        self.unchanged += 1
         return True
+
+    def write(self, rel: str, data: bytes, origin: str) -> bool:
+        if not self.claim(rel, origin):
+            return False
+        self.put(rel, data)
+        return True
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Stage `data` unless the output already holds exactly these bytes."""
+        if same_bytes(self.output / rel, data):
+            self.unchanged += 1
+            return False
+        self.target(rel).write_bytes(data)
+        self.staged.append(rel)
+        return True
+
+    def staged_by_worker(self, rel: str, changed: bool) -> None:
+        if changed:
+            self.staged.append(rel)
+        else:
+            self.unchanged += 1
 
     def copy(self, rel: str, source: Path, origin: str) -> bool:
-        target = self.claim(rel, origin)
-        if target is None:
+        if not self.claim(rel, origin):
             return False
-        previous = self.output / rel
         try:
-            before, now = previous.stat(), source.stat()
-            if before.st_size == now.st_size and before.st_mtime == now.st_mtime:
-                os.link(previous, target)
+            before, now = (self.output / rel).stat(), source.stat()
+            if before.st_size == now.st_size and before.st_mtime_ns == now.st_mtime_ns:
                 self.unchanged += 1
                 return True
         except OSError:
             pass
-        shutil.copy2(source, target)
-        self.written += 1
+        shutil.copy2(source, self.target(rel))
+        self.staged.append(rel)
         return True
 
-    def commit(self) -> None:
-        """Swap the finished staging folder in for the output."""
-        old = self.output.parent / f".{self.output.name}.old-{os.getpid()}"
-        if self.output.exists():
-            self.output.rename(old)
-        self.staging.rename(self.output)
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
+    def commit(self) -> set[str]:
+        """Move staged files into the output and remove files no source claims.
+
+        Returns the set of files the output now holds.
+        """
+        first = self.previous is None and not any(p.name != INTERNAL for p in self.output.iterdir())
+        if first:  # an empty output: move whole top-level folders, not each file
+            for entry in self.staging.iterdir():
+                os.replace(entry, self.output / entry.name)
+            shutil.rmtree(self.staging, ignore_errors=True)
+            return self.outputs()
+        for rel in self.staged:
+            dest = self.output / rel
+            if dest.is_dir() and not dest.is_symlink():
+                shutil.rmtree(dest)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / rel, dest)
+        current = self.outputs()
+        old = self.previous if self.previous is not None else set(_walk(self.output))
+        for rel in sorted(old - current, reverse=True):
+            _remove(self.output, rel)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return current
+
+    def outputs(self) -> set[str]:
+        return set(self.paths)
 
     def abort(self) -> None:
+        """Drop what was staged; a first build that failed leaves no output folder."""
         shutil.rmtree(self.staging, ignore_errors=True)
+        for folder in (self.output / INTERNAL, self.output):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _walk(root: Path) -> list[str]:
+    """Files of a previous output, without our own `.sitegen/` folder."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if Path(dirpath) == root and INTERNAL in dirnames:
+            dirnames.remove(INTERNAL)
+        found += [(Path(dirpath) / name).relative_to(root).as_posix() for name in filenames]
+    return found
+
+
+def _remove(root: Path, rel: str) -> None:
+    """Delete one stale output file and the folders it leaves empty."""
+    path = root / safe_relpath(rel)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    parent = path.parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent

@@ -37,7 +37,7 @@ def test_staged_until_commit_and_unchanged_files_keep_their_mtime(tmp_path):
     first = Writer(out)
     first.write("a/index.html", b"one", "t")
     first.write("b.txt", b"bee", "t")
-    assert not out.exists()
+    assert not (out / "a").exists()
     first.commit()
     assert (out / "a/index.html").read_bytes() == b"one"
     mtime = (out / "b.txt").stat().st_mtime_ns
@@ -58,3 +58,18 @@ def test_two_sources_cannot_claim_one_file(tmp_path):
     assert writer.owner("x/index.html") == "first"
     writer.abort()
     assert not any(tmp_path.iterdir())
+
+
+def test_stale_files_are_removed_and_others_left_alone(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("old/index.html", b"old", "t")
+    first.write("keep.txt", b"k", "t")
+    files = first.commit()
+    second = Writer(out, previous=files)
+    second.keep("keep.txt", "t")
+    second.write("new/index.html", b"new", "t")
+    second.commit()
+    assert not (out / "old").exists()
+    assert (out / "keep.txt").read_bytes() == b"k"
+    assert (out / "new/index.html").read_bytes() == b"new"

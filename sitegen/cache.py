@@ -1,0 +1,145 @@
+"""What the previous build knew, so this one only redoes what changed.
+
+The cache lives in the output's own `.sitegen/` folder (a build writes
+nothing outside its output) and holds, for the last successful build:
+
+- every document file's size, mtime and SHA-256, so unchanged files are not
+  even read, and the parsed `Document` keyed by that hash;
+- a fingerprint of every page's inputs (template files, site config,
+  sitegen version, and every value its template receives), so a page whose
+  fingerprint is unchanged is not rendered again;
+- the list of files in the output, so stale ones can be removed without
+  walking the whole folder.
+
+Fingerprints hash the values a template can see, never a guess of what it
+uses, so the cache cannot serve a stale page; when in doubt it misses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.catalog import CategoryNode, DayNode, MonthNode, PublicationNode, TagNode, YearNode
+from sitegen.config import Config
+from sitegen.sources.document import Document
+
+FORMAT = 1
+
+
+def cache_dir(config: Config) -> Path:
+    return config.output_dir / ".sitegen"
+
+
+@dataclass
+class BuildState:
+    """Everything remembered between builds; saved only after a build succeeded."""
+
+    parse_key: str = ""
+    render_key: str = ""
+    snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
+    hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel → size, mtime, sha
+    documents: dict[str, tuple[str, Document | None]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)  # output rel → fingerprint
+    outputs: set[str] = field(default_factory=set)
+
+
+def parse_key(config: Config) -> str:
+    """What a parsed document depends on besides its own bytes."""
+    return f"{FORMAT}:{__version__}:{config.timezone}"
+
+
+def render_key(config: Config, templates: list[Path]) -> str:
+    """What every page depends on besides its own values: code, config, theme."""
+    digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    public = dataclasses.replace(config, output_dir=Path("/"))
+    digest.update(pickle.dumps(public, protocol=5))
+    for path in templates:
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_state(config: Config) -> BuildState:
+    path = cache_dir(config) / "state.pickle"
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)  # noqa: S301 - our own file, next to our own output
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        return BuildState()
+    return state if isinstance(state, BuildState) else BuildState()
+
+
+def save_state(config: Config, state: BuildState) -> None:
+    folder = cache_dir(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"state.pickle.{os.getpid()}"
+    with tmp.open("wb") as handle:
+        pickle.dump(state, handle, protocol=5)
+    os.replace(tmp, folder / "state.pickle")
+
+
+def forget_state(config: Config) -> None:
+    """Drop the page record before touching the output, so a crash mid-way re-renders."""
+    (cache_dir(config) / "state.pickle").unlink(missing_ok=True)
+
+
+class Fingerprints:
+    """Digests of template values, memoised per build (documents recur on many pages)."""
+
+    def __init__(self, render_key: str) -> None:
+        self.render_key = render_key
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []
+
+    def page(self, template: str, info: Any, context: dict[str, Any]) -> str:
+        digest = hashlib.blake2b(self.render_key.encode(), digest_size=16)
+        digest.update(template.encode())
+        digest.update(pickle.dumps(info, protocol=5))
+        for key in sorted(context):
+            digest.update(key.encode())
+            digest.update(self.value(context[key]))
+        return digest.hexdigest()
+
+    def value(self, value: Any) -> bytes:
+        if isinstance(value, bytes):
+            return value
+        if isinstance(value, str | int | float | bool | type(None)):
+            return repr(value).encode()
+        if isinstance(value, list | tuple):
+            return hashlib.blake2b(b"".join(self.value(v) for v in value), digest_size=16).digest()
+        key = id(value)
+        if key not in self._memo:
+            self._memo[key] = self._digest(value)
+            self._keep.append(value)  # ids stay unique while we hold the object
+        return self._memo[key]
+
+    def _digest(self, value: Any) -> bytes:
+        if isinstance(value, Document):
+            return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+        if isinstance(value, CategoryNode | TagNode | YearNode | MonthNode | DayNode):
+            parts = [
+                type(value).__name__.encode(),
+                pickle.dumps((value.name, value.url, value.count), protocol=5),
+                self.value(value.documents),
+            ]
+            for attr in ("children", "months", "days"):
+                if hasattr(value, attr):
+                    parts.append(self.value(getattr(value, attr)))
+            return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        if isinstance(value, PublicationNode):
+            parts = [
+                pickle.dumps((value.name, value.url, value.kind), protocol=5),
+                self.value(value.issues),
+                self.value(value.articles),
+            ]
+            return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        if isinstance(value, dict):
+            return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
+        return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()

@@ -1,0 +1,173 @@
+"""Incremental builds: each kind of change invalidates exactly what depends on it."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import post
+
+from sitegen import cache
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.report import BufferReporter
+
+
+@pytest.fixture
+def site(make_site):
+    files = {
+        f"p{i:02d}.md": post(
+            f"第{i:02d}篇",
+            f"2021-0{1 + i % 3}-{10 + i} 08:00:00",
+            categories="[新闻, 长春]" if i % 2 else "[新闻, 辽源]",
+            tags="[核酸检测]" if i % 3 == 0 else "[疫苗]",
+        )
+        for i in range(1, 13)
+    }
+    return make_site(files, "per_page: 5\n")
+
+
+def run(site, **kwargs):
+    config = load_config(site)
+    return build(config, BufferReporter(), jobs=1, **kwargs), config.output_dir
+
+
+def mtimes(out):
+    return {
+        p.relative_to(out).as_posix(): p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and ".sitegen" not in p.parts
+    }
+
+
+def touch_later(path):
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_nothing_changed_is_up_to_date_and_touches_nothing(site):
+    first, out = run(site)
+    before = mtimes(out)
+    again, _ = run(site)
+    assert again.up_to_date and again.rendered == 0
+    assert mtimes(out) == before
+
+
+def test_editing_one_post_rerenders_only_the_pages_that_show_it(site):
+    first, out = run(site)
+    before = mtimes(out)
+    path = site / "content" / "p05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("第05篇", "改过的标题"), "utf-8")
+    second, _ = run(site)
+    assert second.parsed == 1
+    assert 0 < second.rendered < first.rendered / 2
+    after = mtimes(out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    assert any("改过的标题" in rel for rel in changed)  # the post's new URL
+    assert not any("第05篇" in rel for rel in after)  # the old URL is gone
+    assert "categories/新闻/长春/index.html" in changed  # its category lists it
+    assert "categories/新闻/辽源/index.html" not in changed  # the other one does not
+    assert "atom.xml" in changed
+    untouched = [rel for rel in before if "第01篇" in rel]
+    assert untouched and all(after[rel] == before[rel] for rel in untouched)
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "改过的标题" in home or "改过的标题" in (out / "page/2/index.html").read_text("utf-8")
+
+
+def test_touching_a_file_without_changing_it_reparses_nothing(site):
+    run(site)
+    touch_later(site / "content" / "p03.md")
+    second, _ = run(site)
+    assert second.parsed == 0 and second.rendered == 0 and not second.up_to_date
+
+
+def test_a_template_change_rerenders_every_page(site):
+    first, out = run(site)
+    templates = site / "themes" / "mine" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "post.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<h1>新模板 {{ post.title }}</h1>{% endblock %}"
+    )
+    (site / "site.yml").write_text(
+        "title: 测试站\ntimezone: Asia/Shanghai\nper_page: 5\ntheme: mine\n"
+    )
+    second, _ = run(site)
+    assert second.parsed == 0 and second.rendered == first.rendered
+    third_tpl = templates / "post.html"
+    third_tpl.write_text(third_tpl.read_text().replace("</h1>", "</h1><!-- v2 -->"))
+    third, out = run(site)
+    assert third.rendered == first.rendered
+    post_page = next(out.glob("2021/*/*/第01篇/index.html"))
+    assert "<!-- v2 -->" in post_page.read_text(encoding="utf-8")
+
+
+def test_a_config_change_rerenders_every_page(site):
+    first, out = run(site)
+    (site / "site.yml").write_text("title: 新站名\ntimezone: Asia/Shanghai\nper_page: 5\n")
+    second, _ = run(site)
+    assert second.parsed == 0 and second.rendered == first.rendered
+    assert "新站名" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_timezone_change_reparses_every_document(site):
+    first, out = run(site)
+    (site / "site.yml").write_text("title: 测试站\ntimezone: America/New_York\nper_page: 5\n")
+    second, out = run(site)
+    assert second.parsed == 12
+    assert next(out.glob("2021/*/*/第01篇/index.html")).read_text("utf-8").count("-05:00") >= 1
+
+
+def test_a_new_sitegen_version_invalidates_everything(site, monkeypatch):
+    first, _ = run(site)
+    monkeypatch.setattr(cache, "__version__", "999.0")
+    second, _ = run(site)
+    assert second.parsed == 12 and second.rendered == first.rendered
+
+
+def test_deleting_a_post_removes_its_page_and_updates_neighbours(site):
+    first, out = run(site)
+    [gone] = list(out.glob("2021/*/*/第04篇"))
+    (site / "content" / "p04.md").unlink()
+    second, _ = run(site)
+    assert not gone.exists()
+    newer = next(out.glob("2021/*/*/第07篇/index.html")).read_text(encoding="utf-8")
+    assert "第04篇" not in newer
+
+
+def test_a_failed_document_is_reported_again_on_the_next_build(site):
+    (site / "content" / "bad.md").write_text("---\ntitle: x\ndate: someday\n---\n", "utf-8")
+    first, _ = run(site)
+    second, _ = run(site)
+    assert len(first.failures) == 1 and len(second.failures) == 1
+
+
+def test_no_cache_builds_everything(site):
+    first, _ = run(site)
+    second, _ = run(site, use_cache=False)
+    assert second.parsed == 12 and second.rendered == first.rendered
+    assert second.written == 0  # same bytes: nothing rewritten
+
+
+def test_parallel_build_gives_the_same_bytes(site, tmp_path):
+    config = load_config(site)
+    build(config, BufferReporter(), jobs=1, use_cache=False)
+    one = {
+        p.relative_to(config.output_dir): p.read_bytes()
+        for p in config.output_dir.rglob("*")
+        if p.is_file() and ".sitegen" not in p.parts
+    }
+    other = load_config(site, tmp_path / "par")
+    import sitegen.parallel as parallel
+
+    old = parallel.MIN_PARALLEL
+    parallel.MIN_PARALLEL = 1
+    try:
+        build(other, BufferReporter(), jobs=2, use_cache=False)
+    finally:
+        parallel.MIN_PARALLEL = old
+    two = {
+        p.relative_to(other.output_dir): p.read_bytes()
+        for p in other.output_dir.rglob("*")
+        if p.is_file() and ".sitegen" not in p.parts
+    }
+    assert one == two
