@@ -9,6 +9,7 @@ and pages whose inputs did not change not re-rendered.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from sitegen import feeds
 from sitegen.cache import (
     BuildState,
     Fingerprints,
+    Summary,
     forget_state,
     load_state,
+    load_summary,
     parse_key,
     render_key,
     save_state,
@@ -50,6 +53,7 @@ class BuildResult:
     up_to_date: bool = False
     failures: list[SitegenError] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
 
     @property
     def ok(self) -> bool:
@@ -67,16 +71,16 @@ class Loaded:
     documents: dict[str, tuple[str, Document | None]]
 
 
-def _parse_files(items: Sequence[tuple[str, str, bytes | None]], timezone: str) -> list:
+def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config) -> list:
     """Parse (rel, path, data) items; errors come back as values, not raised."""
-    from zoneinfo import ZoneInfo
-
-    tz, markup, out = ZoneInfo(timezone), Markup(), []
+    tz, markup, out = config.tz, Markup(), []
+    style, limit = config.slug_style, config.slug_max_length
     for rel, path, data in items:
         try:
             raw = data if data is not None else Path(path).read_bytes()
             sha = hashlib.sha256(raw).hexdigest()
-            out.append((rel, sha, parse_document(decode(raw, rel), rel, tz, markup)))
+            doc = parse_document(decode(raw, rel), rel, tz, markup, style, limit, sha)
+            out.append((rel, sha, doc))
         except ContentError as exc:
             exc.path = f"content/{rel}"
             out.append((rel, "", exc))
@@ -86,11 +90,15 @@ def _parse_files(items: Sequence[tuple[str, str, bytes | None]], timezone: str) 
 
 
 def load_site(
-    config: Config, reporter: Reporter, state: BuildState | None = None, jobs: int = 1
+    config: Config,
+    reporter: Reporter,
+    state: BuildState | None = None,
+    jobs: int = 1,
+    found: tuple[list[ContentFile], list[str]] | None = None,
 ) -> Loaded:
     """Read all content and build the site model; nothing is written."""
     state = state or BuildState()
-    files, warnings = discover(config.content_dir, config.exclude)
+    files, warnings = found or discover(config.content_dir, config.exclude)
     for warning in warnings:
         reporter.warning(warning)
     reuse = state.parse_key == parse_key(config)
@@ -101,26 +109,26 @@ def load_site(
         if not item.is_document:
             continue
         try:
-            st = item.path.stat()
+            st = os.stat(item.full)
         except OSError:
-            todo.append((item.rel, str(item.path), None))
+            todo.append((item.rel, item.full, None))
             continue
         known = state.hashes.get(item.rel) if reuse else None
         cached = state.documents.get(item.rel) if reuse else None
         if known and known[:2] == (st.st_size, st.st_mtime_ns) and cached and cached[0] == known[2]:
             hashes[item.rel], documents[item.rel] = known, cached
             continue
-        data = item.path.read_bytes() if cached else None
+        data = Path(item.full).read_bytes() if cached else None
         if data is not None and cached and hashlib.sha256(data).hexdigest() == cached[0]:
             hashes[item.rel] = (st.st_size, st.st_mtime_ns, cached[0])
             documents[item.rel] = cached
             continue
         hashes[item.rel] = (st.st_size, st.st_mtime_ns, "")
-        todo.append((item.rel, str(item.path), data))
+        todo.append((item.rel, item.full, data))
 
     failures: list[SitegenError] = []
     for rel, sha, parsed in run_chunks(
-        lambda chunk: _parse_files(chunk, config.timezone),
+        lambda chunk: _parse_files(chunk, config),
         todo,
         jobs,
         progress=_progress(reporter, "reading"),
@@ -148,12 +156,16 @@ def load_site(
 def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
     """Size and mtime of every input, to tell cheaply that nothing changed."""
     snap: dict[str, tuple[int, int]] = {}
-    for path in [*(f.path for f in files), *extra, config.site_dir / "site.yml"]:
+    for path in [
+        *(f.full for f in files),
+        *map(str, extra),
+        str(config.site_dir / "site.yml"),
+    ]:
         try:
-            st = path.stat()
-            snap[str(path)] = (st.st_size, st.st_mtime_ns)
+            st = os.stat(path)
+            snap[path] = (st.st_size, st.st_mtime_ns)
         except OSError:
-            snap[str(path)] = (-1, -1)
+            snap[path] = (-1, -1)
     return snap
 
 
@@ -165,33 +177,45 @@ def build(
     jobs = jobs or default_jobs()
     check_output_dir(config.output_dir, config.site_dir)
     has_output = (config.output_dir / INTERNAL).is_dir()
-    state = load_state(config) if use_cache and has_output else BuildState()
     templates = template_files(config)
     theme_static = static_files(config)
     rkey = render_key(config, templates)
 
-    files, _ = discover(config.content_dir, config.exclude)
-    snapshot = _snapshot(config, files, [*templates, *theme_static.values()])
-    if state.snapshot == snapshot and state.render_key == rkey and has_output:
-        docs = [d for _, d in state.documents.values() if d]
+    found = discover(config.content_dir, config.exclude)
+    snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
+    summary = load_summary(config) if use_cache and has_output else Summary()
+    if summary.snapshot == snapshot and summary.render_key == rkey:
         return BuildResult(
-            documents=sum(1 for d in docs if not d.draft),
-            drafts=sum(1 for d in docs if d.draft),
-            pages=len(state.pages),
-            unchanged=len(state.outputs),
+            documents=summary.documents,
+            drafts=summary.drafts,
+            pages=summary.pages,
+            unchanged=summary.files,
             up_to_date=True,
             seconds=time.perf_counter() - started,
         )
+    timings = {"check": time.perf_counter() - started}
+    lap = time.perf_counter()
 
-    loaded = load_site(config, reporter, state, jobs)
+    def stage(name: str) -> None:
+        nonlocal lap
+        now = time.perf_counter()
+        timings[name] = now - lap
+        lap = now
+
+    state = load_state(config) if use_cache and has_output else BuildState()
+    stage("cache load")
+    loaded = load_site(config, reporter, state, jobs, found)
     catalog, result = loaded.catalog, loaded.result
+    stage("read + catalog")
     pages = plan_pages(catalog, config)
+    stage("plan")
     site = site_info(config)
     env = make_environment(config)
     fingerprints = Fingerprints(rkey)
     writer = Writer(config.output_dir, state.outputs if state.outputs else None)
     page_prints: dict[str, str] = {}
     todo: list[tuple[str, Page]] = []
+    out_prefix = str(config.output_dir) + os.sep
     for page in pages:
         rel = output_path(page.url)
         if not writer.claim(rel, page.template):
@@ -199,10 +223,11 @@ def build(
             continue
         fp = fingerprints.page(page.template, page.info, page.context)
         page_prints[rel] = fp
-        if state.pages.get(rel) == fp and (config.output_dir / rel).is_file():
+        if state.pages.get(rel) == fp and os.path.isfile(out_prefix + rel):
             writer.unchanged += 1
         else:
             todo.append((rel, page))
+    stage("fingerprint")
 
     def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool]]:
         done = []
@@ -222,6 +247,7 @@ def build(
             render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
         ):
             writer.staged_by_worker(rel, changed)
+        stage("render")
         _write_feeds(writer, catalog, config)
         dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
         sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
@@ -232,28 +258,36 @@ def build(
         for item in loaded.files:
             if not item.is_document:
                 _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
+        stage("feeds + static")
         forget_state(config)
         outputs = writer.commit()
+        stage("commit")
     except BaseException:
         writer.abort()
         raise
     if use_cache:
-        save_state(
-            config,
-            BuildState(
-                parse_key=parse_key(config),
-                render_key=rkey,
-                snapshot=snapshot if result.ok else {},
-                hashes=loaded.hashes,
-                documents=loaded.documents,
-                pages=page_prints,
-                outputs=outputs,
-            ),
+        state = BuildState(
+            parse_key=parse_key(config),
+            hashes=loaded.hashes,
+            documents=loaded.documents,
+            pages=page_prints,
+            outputs=outputs,
         )
+        summary = Summary(
+            render_key=rkey,
+            snapshot=snapshot if result.ok else {},  # failures are reported on every build
+            documents=result.documents,
+            drafts=result.drafts,
+            pages=len(pages),
+            files=len(outputs),
+        )
+        save_state(config, state, summary)
+        stage("cache save")
     result.pages = len(pages)
     result.rendered = len(todo)
     result.written, result.unchanged = writer.written, writer.unchanged
     result.seconds = time.perf_counter() - started
+    result.timings = timings
     return result
 
 

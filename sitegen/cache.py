@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.catalog import CategoryNode, DayNode, MonthNode, PublicationNode, TagNode, YearNode
 from sitegen.config import Config
 from sitegen.sources.document import Document
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir(config: Config) -> Path:
@@ -38,12 +37,22 @@ def cache_dir(config: Config) -> Path:
 
 
 @dataclass
+class Summary:
+    """The small part of the state: enough to tell that nothing changed."""
+
+    render_key: str = ""
+    snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
+    documents: int = 0
+    drafts: int = 0
+    pages: int = 0
+    files: int = 0
+
+
+@dataclass
 class BuildState:
     """Everything remembered between builds; saved only after a build succeeded."""
 
     parse_key: str = ""
-    render_key: str = ""
-    snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
     hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel → size, mtime, sha
     documents: dict[str, tuple[str, Document | None]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output rel → fingerprint
@@ -52,7 +61,7 @@ class BuildState:
 
 def parse_key(config: Config) -> str:
     """What a parsed document depends on besides its own bytes."""
-    return f"{FORMAT}:{__version__}:{config.timezone}"
+    return f"{FORMAT}:{__version__}:{config.timezone}:{config.slug_style}:{config.slug_max_length}"
 
 
 def render_key(config: Config, templates: list[Path]) -> str:
@@ -66,28 +75,40 @@ def render_key(config: Config, templates: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def load_state(config: Config) -> BuildState:
-    path = cache_dir(config) / "state.pickle"
+def _load(path: Path, kind: type) -> Any:
     try:
         with path.open("rb") as handle:
-            state = pickle.load(handle)  # noqa: S301 - our own file, next to our own output
+            value = pickle.load(handle)  # noqa: S301 - our own file, in our own output
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        return BuildState()
-    return state if isinstance(state, BuildState) else BuildState()
+        return kind()
+    return value if isinstance(value, kind) else kind()
 
 
-def save_state(config: Config, state: BuildState) -> None:
-    folder = cache_dir(config)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"state.pickle.{os.getpid()}"
+def _save(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}")
     with tmp.open("wb") as handle:
-        pickle.dump(state, handle, protocol=5)
-    os.replace(tmp, folder / "state.pickle")
+        pickle.dump(value, handle, protocol=5)
+    os.replace(tmp, path)
+
+
+def load_summary(config: Config) -> Summary:
+    return _load(cache_dir(config) / "summary.pickle", Summary)
+
+
+def load_state(config: Config) -> BuildState:
+    return _load(cache_dir(config) / "state.pickle", BuildState)
+
+
+def save_state(config: Config, state: BuildState, summary: Summary) -> None:
+    _save(cache_dir(config) / "state.pickle", state)
+    _save(cache_dir(config) / "summary.pickle", summary)
 
 
 def forget_state(config: Config) -> None:
-    """Drop the page record before touching the output, so a crash mid-way re-renders."""
-    (cache_dir(config) / "state.pickle").unlink(missing_ok=True)
+    """Drop the record before touching the output, so a crash mid-way re-renders."""
+    for name in ("summary.pickle", "state.pickle"):
+        (cache_dir(config) / name).unlink(missing_ok=True)
 
 
 class Fingerprints:
@@ -112,34 +133,34 @@ class Fingerprints:
             return value
         if isinstance(value, str | int | float | bool | type(None)):
             return repr(value).encode()
-        if isinstance(value, list | tuple):
-            return hashlib.blake2b(b"".join(self.value(v) for v in value), digest_size=16).digest()
         key = id(value)
-        if key not in self._memo:
-            self._memo[key] = self._digest(value)
+        digest = self._memo.get(key)
+        if digest is None:
+            if isinstance(value, list | tuple):
+                digest = hashlib.blake2b(
+                    b"".join([self.value(v) for v in value]), digest_size=16
+                ).digest()
+            else:
+                digest = self._digest(value)
+            self._memo[key] = digest
             self._keep.append(value)  # ids stay unique while we hold the object
-        return self._memo[key]
+        return digest
 
     def _digest(self, value: Any) -> bytes:
-        if isinstance(value, Document):
-            return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
-        if isinstance(value, CategoryNode | TagNode | YearNode | MonthNode | DayNode):
-            parts = [
-                type(value).__name__.encode(),
-                pickle.dumps((value.name, value.url, value.count), protocol=5),
-                self.value(value.documents),
-            ]
-            for attr in ("children", "months", "days"):
-                if hasattr(value, attr):
-                    parts.append(self.value(getattr(value, attr)))
-            return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
-        if isinstance(value, PublicationNode):
-            parts = [
-                pickle.dumps((value.name, value.url, value.kind), protocol=5),
-                self.value(value.issues),
-                self.value(value.articles),
-            ]
-            return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+        if isinstance(value, Document) and value.source_sha:
+            # The parsed fields follow from the file's bytes (and the parse key in
+            # render_key's config); the rest is what the catalog linked in.
+            linked = (
+                value.source_sha,
+                value.source,
+                value.url,
+                value.categories,
+                value.tags,
+                value.publication,
+                value.issue,
+                value.source_url,
+            )
+            return hashlib.blake2b(repr(linked).encode(), digest_size=16).digest()
         if isinstance(value, dict):
             return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
         return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()

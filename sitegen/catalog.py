@@ -170,13 +170,13 @@ def _unique(name_slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def assign_urls(docs: list[Document], config: Config) -> tuple[list[Document], list[str]]:
-    """Give each document a unique URL; colliding ones get `-2`, `-3` in source order."""
+def assign_urls(docs: list[Document], config: Config) -> tuple[dict[str, str], list[str]]:
+    """A unique URL for each document (by source); colliding ones get `-2`, `-3` in source order."""
     style, limit = config.slug_style, config.slug_max_length
     pub_slugs = publication_slugs(docs)
     wanted: dict[str, list[tuple[Document, str, str]]] = defaultdict(list)
     for doc in sorted(docs, key=lambda d: d.source):
-        slug = slugify(doc.slug or doc.title, style, limit)
+        slug = doc.slug or slugify(doc.title, style, limit)
         if doc.is_issue:
             pub_url = urls.publication_url(pub_slugs.get(doc.publication_name, "unknown"))
             url = f"{pub_url}{doc.date:%Y/%m/%d}/{slug}/"
@@ -185,11 +185,11 @@ def assign_urls(docs: list[Document], config: Config) -> tuple[list[Document], l
             url = urls.permalink(config.permalink, doc.date, slug, first_category)
         wanted[url.casefold()].append((doc, url, slug))
     taken = set(wanted)
-    result: list[Document] = []
+    result: dict[str, str] = {}
     warnings: list[str] = []
     for group in wanted.values():
         first_doc, first_url, _ = group[0]
-        result.append(dataclasses.replace(first_doc, url=first_url))
+        result[first_doc.source] = first_url
         for doc, url, slug in group[1:]:
             stem = url[: len(url) - len(slug) - 1]
             new_slug = slug
@@ -203,7 +203,7 @@ def assign_urls(docs: list[Document], config: Config) -> tuple[list[Document], l
                 f"content/{doc.source}: URL /{url} is also claimed by content/{first_doc.source}; "
                 f"this one is published at /{new_url} — give one of them a `slug:`"
             )
-            result.append(dataclasses.replace(doc, url=new_url))
+            result[doc.source] = new_url
     return result, warnings
 
 
@@ -313,17 +313,19 @@ def publication_calendar(pub: PublicationNode) -> list[CalendarYear]:
     return [CalendarYear(y, tuple(sorted(ms, key=lambda m: m.month))) for y, ms in years.items()]
 
 
-def _link_issue(doc: Document, issues_by_source: dict[str, Document]) -> Link | None:
+def _link_issue(
+    doc: Document, issues_by_source: dict[str, Document], url_of: dict[str, str]
+) -> Link | None:
     issue = issues_by_source.get(doc.source_file) if doc.source_file else None
     if issue is None or issue is doc:
         return None
-    return Link(issue.title, issue.url)
+    return Link(issue.title, url_of[issue.source])
 
 
 def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -> Catalog:
     """Build the site model from every readable, non-draft document."""
-    placed, warnings = assign_urls(docs, config)
-    placed.sort(key=_order, reverse=True)
+    url_of, warnings = assign_urls(docs, config)
+    placed = sorted(docs, key=_order, reverse=True)
     listed = [d for d in placed if not d.is_issue]
     roots, category_index = _category_nodes(listed)
     tags, tag_index = _tag_nodes(listed)
@@ -352,10 +354,11 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         )
         linked[doc.source] = dataclasses.replace(
             doc,
+            url=url_of[doc.source],
             categories=categories,
             tags=tuple(Link(t, tag_index[t].url) for t in doc.tag_names if t in tag_index),
             publication=pub_links.get(doc.publication_name),
-            issue=_link_issue(doc, issues_by_source),
+            issue=_link_issue(doc, issues_by_source, url_of),
             source_url=source_url,
         )
 

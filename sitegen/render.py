@@ -8,6 +8,7 @@ is independent, so it can be cached or spread over processes.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,15 @@ from typing import Any
 import jinja2
 
 from sitegen import urls
-from sitegen.catalog import Catalog, CategoryNode, publication_calendar
+from sitegen.catalog import (
+    Catalog,
+    CategoryNode,
+    DayNode,
+    MonthNode,
+    PublicationNode,
+    YearNode,
+    publication_calendar,
+)
 from sitegen.config import Config, MenuLink
 from sitegen.sources.document import Document, Link
 
@@ -70,6 +79,58 @@ class Paginator:
                 result.append(None)
             result.append(n)
         return result
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An index entry as templates see it: a name, a link, a count.
+
+    Entries carry no document lists, so a page that shows them depends only
+    on these values; editing one post does not re-render every page that
+    lists its category among others.
+    """
+
+    name: str
+    url: str
+    count: int
+    children: tuple[Entry, ...] = ()
+    feed: str | None = None
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    kind: str = ""
+    first: dt.datetime | None = None
+    last: dt.datetime | None = None
+
+    @property
+    def months(self) -> tuple[Entry, ...]:
+        return self.children
+
+    @property
+    def days(self) -> tuple[Entry, ...]:
+        return self.children
+
+
+def category_entry(node: CategoryNode) -> Entry:
+    children = tuple(category_entry(c) for c in node.children)
+    return Entry(node.name, node.url, node.count, children, feed=node.feed)
+
+
+def date_entry(node: YearNode | MonthNode | DayNode) -> Entry:
+    children = tuple(date_entry(c) for c in getattr(node, "months", getattr(node, "days", [])))
+    return Entry(
+        node.name,
+        node.url,
+        node.count,
+        children,
+        year=node.year,
+        month=getattr(node, "month", None),
+        day=getattr(node, "day", None),
+    )
+
+
+def publication_entry(pub: PublicationNode) -> Entry:
+    return Entry(pub.name, pub.url, pub.count, kind=pub.kind, first=pub.first, last=pub.last)
 
 
 @dataclass(frozen=True)
@@ -133,7 +194,7 @@ def _category_pages(node: CategoryNode, per_page: int) -> list[Page]:
         "category",
         " › ".join(node.path),
         feed=node.feed,
-        children=node.children,
+        children=category_entry(node).children,
         breadcrumbs=[
             Link(name, urls.category_url(node.slugs[: i + 1])) for i, name in enumerate(node.path)
         ],
@@ -174,13 +235,18 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
             "categories/",
             "categories.html",
             PageInfo("categories", "分类", "categories/"),
-            {"tree": catalog.categories},
+            {"tree": [category_entry(n) for n in catalog.categories]},
         )
     )
     for node in catalog.all_categories:
         pages += _category_pages(node, per)
     pages.append(
-        Page("tags/", "tags.html", PageInfo("tags", "标签", "tags/"), {"tags": catalog.tags})
+        Page(
+            "tags/",
+            "tags.html",
+            PageInfo("tags", "标签", "tags/"),
+            {"tags": [Entry(t.name, t.url, t.count) for t in catalog.tags]},
+        )
     )
     for tag in catalog.tags:
         pages += _paginate(tag.documents, tag.url, per, "tag", f"标签：{tag.name}", children=[])
@@ -189,14 +255,22 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
             "archives/",
             "archives.html",
             PageInfo("archives", "归档", "archives/"),
-            {"years": catalog.years},
+            {"years": [date_entry(y) for y in catalog.years]},
         )
     )
     for year in catalog.years:
-        pages += _paginate(year.documents, year.url, per, "year", year.name, children=year.months)
-        for month in year.months:
+        year_entry = date_entry(year)
+        pages += _paginate(
+            year.documents, year.url, per, "year", year.name, children=year_entry.children
+        )
+        for month, month_entry in zip(year.months, year_entry.children, strict=True):
             pages += _paginate(
-                month.documents, month.url, per, "month", month.name, children=month.days
+                month.documents,
+                month.url,
+                per,
+                "month",
+                month.name,
+                children=month_entry.children,
             )
             for day in month.days:
                 pages += _paginate(day.documents, day.url, per, "day", day.name, children=[])
@@ -205,7 +279,7 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
             "publications/",
             "publications.html",
             PageInfo("publications", "出版物", "publications/"),
-            {"publications": catalog.publications},
+            {"publications": [publication_entry(p) for p in catalog.publications]},
         )
     )
     for pub in catalog.publications:
@@ -214,7 +288,7 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 pub.url,
                 "publication.html",
                 PageInfo("publication", pub.name, pub.url),
-                {"publication": pub, "calendar": publication_calendar(pub)},
+                {"publication": publication_entry(pub), "calendar": publication_calendar(pub)},
             )
         )
     pages.append(Page("404.html", "404.html", PageInfo("404", "页面不存在", "404.html")))

@@ -8,7 +8,7 @@ URLs here are site-relative paths without a leading slash ('' is home,
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from sitegen.slugs import slugify
 
@@ -20,7 +20,11 @@ def permalink(pattern: str, date: dt.datetime, slug: str, category: tuple[str, .
         month=f"{date.month:02d}",
         day=f"{date.day:02d}",
         slug=slug,
-        category="/".join(slugify(c) for c in category) or "uncategorized",
+        category=(
+            "/".join(slugify(c) for c in category) or "uncategorized"
+            if "{category}" in pattern
+            else ""
+        ),
     )
 
 
@@ -69,7 +73,7 @@ def absolute(url: str, base_url: str) -> str:
     """Full URL for feeds, sitemaps and canonical links."""
     if "://" in url:
         return url
-    return urljoin(base_url, quote(url.lstrip("/"), safe="/:@!$'()*+,;~-._"))
+    return base_url + quote(url.lstrip("/"), safe="/:@!$'()*+,;~-._")
 
 
 def output_path(url: str) -> str:

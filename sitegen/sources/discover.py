@@ -18,8 +18,12 @@ DOCUMENT_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class ContentFile:
-    path: Path
+    full: str  # absolute path (a string: archives have tens of thousands of these)
     rel: str  # posix path relative to content/
+
+    @property
+    def path(self) -> Path:
+        return Path(self.full)
 
     @property
     def is_document(self) -> bool:
@@ -35,37 +39,34 @@ def discover(
     if not content_dir.is_dir():
         return files, warnings
     root = content_dir.resolve()
+    prefix = len(str(root)) + 1
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
         kept = []
         for name in sorted(dirnames):
             if name.startswith("."):
                 continue
-            if (here / name).is_symlink():
-                warnings.append(f"{_rel(here / name, root)}: symlinked folder skipped")
+            if os.path.islink(os.path.join(dirpath, name)):
+                rel = os.path.join(dirpath, name)[prefix:].replace(os.sep, "/")
+                warnings.append(f"content/{rel}: symlinked folder skipped")
                 continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith("~"):
                 continue
-            path = here / name
-            rel = _rel(path, root)
-            if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
+            full = os.path.join(dirpath, name)
+            rel = full[prefix:].replace(os.sep, "/")
+            if exclude and any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
                 continue
-            if path.is_symlink():
+            if os.path.islink(full):
                 try:
-                    target = path.resolve(strict=True)
+                    target = Path(full).resolve(strict=True)
                 except (OSError, RuntimeError):
                     warnings.append(f"content/{rel}: broken or looping symlink skipped")
                     continue
                 if not target.is_relative_to(root) or not target.is_file():
                     warnings.append(f"content/{rel}: symlink points outside content/, skipped")
                     continue
-            files.append(ContentFile(path, rel))
+            files.append(ContentFile(full, rel))
     files.sort(key=lambda f: f.rel)
     return files, warnings
-
-
-def _rel(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup as SafeHTML
 
 from sitegen.errors import ContentError
+from sitegen.slugs import slugify
 from sitegen.sources.dates import DateFormatError, parse_date
 from sitegen.sources.frontmatter import split
 from sitegen.sources.markup import Markup, excerpt, plain_text
@@ -67,7 +68,7 @@ class Document:
     source: str
     title: str
     date: dt.datetime
-    content: str
+    html: str  # the sanitised body; templates use `content`
     category_paths: tuple[tuple[str, ...], ...] = ()
     tag_names: tuple[str, ...] = ()
     updated: dt.datetime | None = None
@@ -88,9 +89,16 @@ class Document:
     issue: Link | None = None
     source_url: str = ""
 
+    source_sha: str = ""  # SHA-256 of the file's bytes: with the links, all a page can show
+
     @property
     def is_issue(self) -> bool:
         return self.kind == "issue"
+
+    @property
+    def content(self) -> SafeHTML:
+        """The body, marked safe: it was sanitised, so templates need no |safe."""
+        return SafeHTML(self.html)
 
 
 def _text(value: Any) -> str:
@@ -141,7 +149,15 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
-def parse_document(text: str, source: str, tz: ZoneInfo, markup: Markup) -> Document:
+def parse_document(
+    text: str,
+    source: str,
+    tz: ZoneInfo,
+    markup: Markup,
+    slug_style: str = "unicode",
+    slug_max_length: int = 60,
+    sha: str = "",
+) -> Document:
     """Build a Document from a file's text; raise ContentError naming the line."""
     fm = split(text, source)
     meta = fm.meta
@@ -171,8 +187,8 @@ def parse_document(text: str, source: str, tz: ZoneInfo, markup: Markup) -> Docu
     title = _text(meta.get("title"))
     if not title:
         title = Path(source).stem
-    content = SafeHTML(markup.to_html(fm.body))  # sanitised, so templates need no |safe
-    description = _text(meta.get("description")) or excerpt(plain_text(content))
+    html = markup.to_html(fm.body)
+    description = _text(meta.get("description")) or excerpt(plain_text(html))
     draft = _flag(meta.get("draft")) or ("published" in meta and not _flag(meta.get("published")))
     cover = next(
         (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
@@ -182,12 +198,13 @@ def parse_document(text: str, source: str, tz: ZoneInfo, markup: Markup) -> Docu
         title=title,
         date=date,
         updated=date_of("updated"),
-        content=content,
+        html=html,
+        source_sha=sha,
         category_paths=category_paths(meta.get("categories", meta.get("category"))),
         tag_names=tag_names(meta.get("tags", meta.get("tag"))),
         author=_text(meta.get("author")),
         cover=cover,
-        slug=_text(meta.get("slug")),
+        slug=slugify(_text(meta.get("slug")) or title, slug_style, slug_max_length),
         draft=draft,
         description=description,
         kind=_text(meta.get("kind")) or "post",
