@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +92,18 @@ def make_environment(config: Config) -> jinja2.Environment:
     # The same few thousand URLs are linked from many pages: encode each once per build.
     href = functools.lru_cache(maxsize=None)(lambda url: urls.href(url, base_path))
     full = functools.lru_cache(maxsize=None)(lambda url: urls.absolute(url, base_url))
+    fragments: dict[tuple, Any] = {}
+
+    def cached(*key: Any, caller: Callable[[], Any]) -> Any:
+        """`{% call cached('card', post.url) %}…{% endcall %}` renders once per build."""
+        if key not in fragments:
+            fragments[key] = caller()
+        return fragments[key]
+
     env.globals.update(
         url_for=lambda target: href(target_url(target)),
         abs_url=lambda target: full(target_url(target)),
+        cached=cached,
     )
     env.filters.update(
         date=format_date,
