@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sitegen import urls
 from sitegen.config import Config
+from sitegen.errors import ContentWarning
 from sitegen.slugs import slugify
 from sitegen.sources.document import Document, Link
 
@@ -153,7 +154,7 @@ class Catalog:
     publications: list[PublicationNode]
     neighbours: dict[str, tuple[Document | None, Document | None]]  # url → (older, newer)
     articles_of_issue: dict[str, list[Document]]  # issue url → articles in page order
-    warnings: list[str]
+    warnings: list[ContentWarning]
 
 
 def _order(doc: Document) -> tuple:
@@ -170,7 +171,9 @@ def _unique(name_slug: str, taken: set[str]) -> str:
     return candidate
 
 
-def assign_urls(docs: list[Document], config: Config) -> tuple[dict[str, str], list[str]]:
+def assign_urls(
+    docs: list[Document], config: Config
+) -> tuple[dict[str, str], list[ContentWarning]]:
     """A unique URL for each document (by source); colliding ones get `-2`, `-3` in source order."""
     style, limit = config.slug_style, config.slug_max_length
     pub_slugs = publication_slugs(docs)
@@ -186,7 +189,7 @@ def assign_urls(docs: list[Document], config: Config) -> tuple[dict[str, str], l
         wanted[url.casefold()].append((doc, url, slug))
     taken = set(wanted)
     result: dict[str, str] = {}
-    warnings: list[str] = []
+    warnings: list[ContentWarning] = []
     for group in wanted.values():
         first_doc, first_url, _ = group[0]
         result[first_doc.source] = first_url
@@ -200,8 +203,13 @@ def assign_urls(docs: list[Document], config: Config) -> tuple[dict[str, str], l
             new_url = stem + new_slug + "/"
             taken.add(new_url.casefold())
             warnings.append(
-                f"content/{doc.source}: URL /{url} is also claimed by content/{first_doc.source}; "
-                f"this one is published at /{new_url} — give one of them a `slug:`"
+                ContentWarning(
+                    f"URL /{url} is also claimed by content/{first_doc.source}; "
+                    f"this one is published at /{new_url}",
+                    f"content/{doc.source}",
+                    1,
+                    "give one of them a `slug:`",
+                )
             )
             result[doc.source] = new_url
     return result, warnings
@@ -339,7 +347,12 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         source_url = doc.source_file if doc.source_file in static_files else ""
         if doc.source_file and not source_url:
             warnings.append(
-                f"content/{doc.source}: source_file {doc.source_file!r} is not in content/"
+                ContentWarning(
+                    f"source_file {doc.source_file!r} is not in content/",
+                    f"content/{doc.source}",
+                    1,
+                    "fix the path or re-import the original",
+                )
             )
         categories = (
             ()

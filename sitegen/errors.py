@@ -44,6 +44,10 @@ class ContentError(SitegenError):
     """One document cannot be read; the build skips it and goes on."""
 
 
+class ContentWarning(SitegenError):
+    """Something in the content was worked around (a URL collision, a skipped symlink)."""
+
+
 class ConfigError(SitegenError):
     """site.yml or a command-line option is invalid; nothing is built."""
 
@@ -62,3 +66,14 @@ class ImportFailed(SitegenError):
 
 class BuildFailed(SitegenError):
     """The build stopped; the previous output is left untouched."""
+
+
+class DocumentsFailed(BuildFailed):
+    """Documents failed that a strict build (the preview server's) does not tolerate."""
+
+    def __init__(self, failures: list[SitegenError]) -> None:
+        super().__init__(f"{len(failures)} document(s) could not be read")
+        self.failures = failures
+
+    def __reduce__(self):
+        return (type(self), (self.failures,))

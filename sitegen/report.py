@@ -54,13 +54,17 @@ class ConsoleReporter(Reporter):
 
     stream: TextIO = field(default_factory=lambda: sys.stderr)
     quiet: bool = False
-    started: float = field(default_factory=time.monotonic)
+    _since: float = 0.0
+    _last: tuple[str, int] = ("", 0)
     _shown: float = 0.0
 
     def progress(self, label: str, done: int, total: int) -> None:
-        """A one-line bar on a terminal, once the build has run for two seconds."""
+        """A one-line bar on a terminal, once a stage has run for two seconds."""
         now = time.monotonic()
-        if self.quiet or not self.stream.isatty() or now - self.started < 2:
+        if label != self._last[0] or done < self._last[1]:
+            self._since = now  # a new stage (or a new build in the preview)
+        self._last = (label, done)
+        if self.quiet or not self.stream.isatty() or now - self._since < 2:
             return
         if done < total and now - self._shown < 0.1:
             return

@@ -39,8 +39,9 @@ def _parse_text(text: str) -> dt.datetime:
         iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
         try:
             return dt.datetime.fromisoformat(iso)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if re.match(r"^\d{4}-\d{2}-\d{2}([ T]|$)", text) and "range" in str(exc):
+                raise DateFormatError(f"{text!r}: {exc}") from None
         if _SPACE_TIME.match(text):
             date_part, time_part = re.split(r"[ T]", text, maxsplit=1)
             year, month, day = (int(p) for p in date_part.split("-"))

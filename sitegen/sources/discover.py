@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.errors import ContentWarning
+
 DOCUMENT_SUFFIXES = (".md", ".markdown")
 
 
@@ -32,10 +34,10 @@ class ContentFile:
 
 def discover(
     content_dir: Path, exclude: tuple[str, ...] = ()
-) -> tuple[list[ContentFile], list[str]]:
+) -> tuple[list[ContentFile], list[ContentWarning]]:
     """Return the content files (sorted) and warnings about skipped ones."""
     files: list[ContentFile] = []
-    warnings: list[str] = []
+    warnings: list[ContentWarning] = []
     if not content_dir.is_dir():
         return files, warnings
     root = content_dir.resolve()
@@ -47,7 +49,13 @@ def discover(
                 continue
             if os.path.islink(os.path.join(dirpath, name)):
                 rel = os.path.join(dirpath, name)[prefix:].replace(os.sep, "/")
-                warnings.append(f"content/{rel}: symlinked folder skipped")
+                warnings.append(
+                    ContentWarning(
+                        "symlinked folder skipped",
+                        f"content/{rel}",
+                        hint="copy the folder into content/ instead",
+                    )
+                )
                 continue
             kept.append(name)
         dirnames[:] = kept
@@ -62,10 +70,22 @@ def discover(
                 try:
                     target = Path(full).resolve(strict=True)
                 except (OSError, RuntimeError):
-                    warnings.append(f"content/{rel}: broken or looping symlink skipped")
+                    warnings.append(
+                        ContentWarning(
+                            "broken or looping symlink skipped",
+                            f"content/{rel}",
+                            hint="remove the link",
+                        )
+                    )
                     continue
                 if not target.is_relative_to(root) or not target.is_file():
-                    warnings.append(f"content/{rel}: symlink points outside content/, skipped")
+                    warnings.append(
+                        ContentWarning(
+                            "symlink points outside content/, skipped",
+                            f"content/{rel}",
+                            hint="copy the file into content/",
+                        )
+                    )
                     continue
             files.append(ContentFile(full, rel))
     files.sort(key=lambda f: f.rel)

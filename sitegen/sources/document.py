@@ -149,6 +149,15 @@ def _flag(value: Any) -> bool:
     return bool(value)
 
 
+def _written_value(text: str, line: int) -> str:
+    """The value as typed on a `key: value` line (YAML may have read 10:30 as 630)."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if line - 1 >= len(lines):
+        return ""
+    _, _, value = lines[line - 1].partition(":")
+    return value.strip().strip("'\"")
+
+
 def parse_document(
     text: str,
     source: str,
@@ -159,6 +168,10 @@ def parse_document(
     sha: str = "",
 ) -> Document:
     """Build a Document from a file's text; raise ContentError naming the line."""
+    if not text.strip("\ufeff \t\r\n"):
+        raise ContentError(
+            "the file is empty", source, 1, "add front matter with title and date, or delete it"
+        )
     fm = split(text, source)
     meta = fm.meta
 
@@ -168,8 +181,16 @@ def parse_document(
         try:
             return parse_date(meta[key], tz)
         except DateFormatError as exc:
+            line = fm.key_lines.get(key)
+            written = _written_value(text, line) if line else ""
+            detail = str(exc)
+            if written and written != str(meta[key]):  # YAML read `10:30` as 630
+                try:
+                    parse_date(written, tz)
+                except DateFormatError as again:
+                    detail = str(again)
             raise ContentError(
-                f"`{key}`: {exc}",
+                f"`{key}`: {detail}",
                 source,
                 fm.key_lines.get(key),
                 "use RFC 2822 (Fri, 08 Apr 2022 04:10:05 GMT), ISO 8601, "
@@ -177,6 +198,14 @@ def parse_document(
             ) from None
 
     date = date_of("date")
+    if date is None and not fm.key_lines and not fm.meta:
+        raise ContentError(
+            "no front matter",
+            source,
+            1,
+            "did you forget the `---` lines? start the file with `---`, `title: …`, "
+            "`date: YYYY-MM-DD`, `---`",
+        )
     if date is None:
         raise ContentError(
             "no `date` in front matter",

@@ -26,6 +26,25 @@ _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
 
 
+MAX_VALUES = 10_000
+
+
+def _expands_beyond(value: Any, budget: int) -> bool:
+    """True for an alias bomb: a small YAML text that expands to millions of values."""
+    stack, seen = [value], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > budget:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     """Parsed front matter, the body after it, and where things are."""
@@ -83,6 +102,13 @@ def split(text: str, path: str = "") -> FrontMatter:
         ) from None
     if meta is None:
         meta = {}
+    if _expands_beyond(meta, MAX_VALUES):
+        raise ContentError(
+            f"front matter holds more than {MAX_VALUES:,} values once YAML aliases are expanded",
+            path,
+            first_yaml_line,
+            "remove the `&anchor`/`*alias` references; front matter needs none",
+        )
     if not isinstance(meta, dict):
         raise ContentError(
             f"front matter is a {type(meta).__name__}, not a mapping",

@@ -141,6 +141,7 @@ class Markup:
     )
 
     def to_html(self, body: str) -> str:
+        body = limit_nesting(body)
         if is_one_html_block(body):
             return sanitise(body)
         self._md.reset()
@@ -148,6 +149,47 @@ class Markup:
 
 
 _BLOCK_START = re.compile(r"\A\s*<(div|article|section|table)[\s>]", re.IGNORECASE)
+
+
+MAX_DEPTH = 256
+VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"]
+    + ["track", "wbr"]
+)
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^<>]*?(/?)>")
+
+
+def limit_nesting(body: str, max_depth: int = MAX_DEPTH) -> str:
+    """Drop tags nested deeper than `max_depth`, keeping their text.
+
+    HTML parsers (and the sanitiser) slow down quadratically on absurd
+    nesting; no real page nests hundreds deep, and browsers flatten it too.
+    """
+    if body.count("<") <= max_depth:
+        return body
+    out: list[str] = []
+    depth = dropped = last = 0
+    for tag in _ANY_TAG.finditer(body):
+        closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name in VOID or self_closing:
+            continue
+        keep = True
+        if closing:
+            if dropped:
+                dropped -= 1
+                keep = False
+            else:
+                depth = max(0, depth - 1)
+        elif depth >= max_depth:
+            dropped += 1
+            keep = False
+        else:
+            depth += 1
+        if not keep:
+            out.append(body[last : tag.start()])
+            last = tag.end()
+    out.append(body[last:])
+    return "".join(out)
 
 
 def is_one_html_block(body: str) -> bool:
@@ -170,6 +212,22 @@ def is_one_html_block(body: str) -> bool:
     return False
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
+
+
+def _url_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Belt and braces over nh3's scheme check: a URL that spells a scheme once
+    whitespace and control characters are squeezed out must spell an allowed one."""
+    if attribute not in _URL_ATTRIBUTES:
+        return value
+    squeezed = re.sub(r"[\s\x00-\x1f]+", "", html.unescape(value)).lower()
+    scheme = _SCHEME.match(squeezed)
+    if scheme and scheme.group(1) not in URL_SCHEMES:
+        return None
+    return value
+
+
 def sanitise(fragment: str) -> str:
     """Allow-list sanitising; images gain lazy loading and no-referrer."""
     return nh3.clean(
@@ -178,6 +236,7 @@ def sanitise(fragment: str) -> str:
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
+        attribute_filter=_url_filter,
         set_tag_attribute_values=IMAGE_ATTRIBUTES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
