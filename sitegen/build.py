@@ -19,6 +19,7 @@ from sitegen import feeds
 from sitegen.cache import (
     BuildState,
     Fingerprints,
+    Session,
     Summary,
     forget_state,
     load_state,
@@ -29,7 +30,7 @@ from sitegen.cache import (
 )
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
-from sitegen.errors import ContentError, SitegenError
+from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
 from sitegen.parallel import default_jobs, run_chunks
 from sitegen.render import Page, plan_pages, render_page, site_info
 from sitegen.report import Reporter
@@ -69,6 +70,7 @@ class Loaded:
     result: BuildResult
     hashes: dict[str, tuple[int, int, str]]
     documents: dict[str, tuple[str, Document | None]]
+    warnings: list[ContentWarning]
 
 
 def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config) -> list:
@@ -94,7 +96,7 @@ def load_site(
     reporter: Reporter,
     state: BuildState | None = None,
     jobs: int = 1,
-    found: tuple[list[ContentFile], list[str]] | None = None,
+    found: tuple[list[ContentFile], list[ContentWarning]] | None = None,
 ) -> Loaded:
     """Read all content and build the site model; nothing is written."""
     state = state or BuildState()
@@ -150,7 +152,7 @@ def load_site(
     for warning in catalog.warnings:
         reporter.warning(warning)
     result = BuildResult(documents=len(docs), drafts=drafts, parsed=len(todo), failures=failures)
-    return Loaded(catalog, files, result, hashes, documents)
+    return Loaded(catalog, files, result, hashes, documents, [*warnings, *catalog.warnings])
 
 
 def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
@@ -170,9 +172,20 @@ def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> di
 
 
 def build(
-    config: Config, reporter: Reporter, *, jobs: int | None = None, use_cache: bool = True
+    config: Config,
+    reporter: Reporter,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    tolerate: set[str] | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
-    """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds."""
+    """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds.
+
+    `tolerate`, when given, makes the build strict: a document failing that is
+    not in it (by `content/...` path) stops the build before anything is
+    written. `session` keeps the cache state in memory instead of on disk.
+    """
     started = time.perf_counter()
     jobs = jobs or default_jobs()
     check_output_dir(config.output_dir, config.site_dir)
@@ -183,7 +196,10 @@ def build(
 
     found = discover(config.content_dir, config.exclude)
     snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
-    summary = load_summary(config) if use_cache and has_output else Summary()
+    if session is not None and session.summary is not None and has_output:
+        summary = session.summary
+    else:
+        summary = load_summary(config) if use_cache and has_output else Summary()
     if summary.snapshot == snapshot and summary.render_key == rkey:
         return BuildResult(
             documents=summary.documents,
@@ -202,10 +218,17 @@ def build(
         timings[name] = now - lap
         lap = now
 
-    state = load_state(config) if use_cache and has_output else BuildState()
+    if session is not None and session.state is not None and has_output:
+        state = session.state
+    else:
+        state = load_state(config) if use_cache and has_output else BuildState()
     stage("cache load")
     loaded = load_site(config, reporter, state, jobs, found)
     catalog, result = loaded.catalog, loaded.result
+    if tolerate is not None:
+        new = [f for f in result.failures if str(f.path) not in tolerate]
+        if new:
+            raise DocumentsFailed(new)
     stage("read + catalog")
     pages = plan_pages(catalog, config)
     stage("plan")
@@ -281,7 +304,10 @@ def build(
             pages=len(pages),
             files=len(outputs),
         )
-        save_state(config, state, summary)
+        if session is not None:
+            session.state, session.summary = state, summary
+        else:
+            save_state(config, state, summary)
         stage("cache save")
     result.pages = len(pages)
     result.rendered = len(todo)

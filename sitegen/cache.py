@@ -59,6 +59,22 @@ class BuildState:
     outputs: set[str] = field(default_factory=set)
 
 
+@dataclass
+class Session:
+    """Build state kept in memory by a long-running preview between rebuilds.
+
+    Loading and saving the pickled state is a good part of a small rebuild
+    of a large archive; the preview keeps it here and saves it once, at the end.
+    """
+
+    state: BuildState | None = None
+    summary: Summary | None = None
+
+    def save(self, config: Config) -> None:
+        if self.state is not None and self.summary is not None:
+            save_state(config, self.state, self.summary)
+
+
 def parse_key(config: Config) -> str:
     """What a parsed document depends on besides its own bytes."""
     return f"{FORMAT}:{__version__}:{config.timezone}:{config.slug_style}:{config.slug_max_length}"

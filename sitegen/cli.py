@@ -64,25 +64,112 @@ site_option = click.option(
     help="output folder (default: SITE/output)",
 )
 @click.option("--base-url", default=None, help="override base_url from site.yml")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="worker processes (default: all cores)",
+)
+@click.option("--clean", is_flag=True, help="ignore the build cache and render everything")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @click.option("--quiet", "-q", is_flag=True, help="only warnings and errors")
 @_friendly
 def build(
-    site_dir: Path, output_dir: Path | None, base_url: str | None, debug: bool, quiet: bool
+    site_dir: Path,
+    output_dir: Path | None,
+    base_url: str | None,
+    jobs: int | None,
+    clean: bool,
+    debug: bool,
+    quiet: bool,
 ) -> None:
     """Build the site into the output folder."""
     from sitegen.build import build as run_build
 
     config = load_config(site_dir, output_dir, base_url)
     reporter = ConsoleReporter(quiet=quiet)
-    result = run_build(config, reporter)
-    reporter.info(
-        f"built {result.pages} pages from {result.documents} documents "
-        f"({result.drafts} drafts skipped) in {result.seconds:.2f}s → {config.output_dir}"
-    )
+    result = run_build(config, reporter, jobs=jobs, use_cache=not clean)
+    if result.up_to_date:
+        reporter.info(f"up to date ({result.pages} pages) in {result.seconds:.2f}s")
+    else:
+        reporter.info(
+            f"{result.documents} documents ({result.drafts} drafts skipped), "
+            f"{result.pages} pages: {result.rendered} rendered, {result.written} files written, "
+            f"in {result.seconds:.2f}s → {config.output_dir}"
+        )
     if result.failures:
         click.echo(f"{len(result.failures)} document(s) failed and were skipped", err=True)
         sys.exit(1)
+
+
+@main.command(name="import")
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@site_option
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", "post", "newspaper", "periodical", "webpage"]),
+    default="auto",
+    show_default=True,
+    help="what the files are",
+)
+@click.option("--publication", default=None, help="newspaper or periodical name")
+@click.option(
+    "--date",
+    "date_text",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="issue date when the text has no masthead",
+)
+@click.option("--issue", default=None, help="issue label, e.g. 总第8491期")
+@click.option("--page", type=click.IntRange(min=1), default=None, help="page number")
+@click.option("--into", default=None, help="subfolder of content/ to write into")
+@click.option("--debug", is_flag=True, help="show tracebacks")
+@_friendly
+def import_(
+    files: tuple[Path, ...],
+    site_dir: Path,
+    kind: str,
+    publication: str | None,
+    date_text: str | None,
+    issue: str | None,
+    page: int | None,
+    into: str | None,
+    debug: bool,
+) -> None:
+    """Import converted texts (newspaper pages, periodicals, web scrapes) into content/."""
+    import datetime as dt
+
+    from sitegen.importers import ImportOptions, import_files
+
+    day = None
+    if date_text:
+        try:
+            day = dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise SitegenError(
+                f"--date {date_text!r} is not a date", hint="use YYYY-MM-DD"
+            ) from None
+    reporter = ConsoleReporter()
+    options = ImportOptions(
+        kind=kind,
+        publication=publication,
+        date=day,
+        issue=issue,
+        page=page,
+        into=Path(into) if into else None,
+    )
+    written = import_files(
+        list(files), options, content_dir=site_dir / "content", reporter=reporter
+    )
+    for path in written:
+        click.echo(f"wrote {path}")
+    reporter.info(f"{len(written)} files written; run `sitegen build` to see them")
 
 
 SAMPLE_POST = """---
@@ -123,18 +210,42 @@ def init(directory: Path) -> None:
 
 @main.command()
 @site_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="address to listen on; anything but loopback lets other machines in",
+)
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="0: any free"
+)
+@click.option("--no-reload", is_flag=True, help="serve only: no watching, rebuilds or reloads")
+@click.option("--open", "open_browser", is_flag=True, help="open the site in a web browser")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @_friendly
-def serve(site_dir: Path, host: str, port: int, debug: bool) -> None:
-    """Build the site, then serve the output folder over HTTP."""
-    from sitegen.build import build as run_build
-    from sitegen.serve import serve_forever
+def serve(
+    site_dir: Path, host: str, port: int, no_reload: bool, open_browser: bool, debug: bool
+) -> None:
+    """Build and serve the site; rebuild and reload open pages on every change."""
+    from sitegen.serve import Preview
 
     config = load_config(site_dir)
-    reporter = ConsoleReporter()
-    result = run_build(config, reporter)
-    if result.failures:
-        click.echo(f"{len(result.failures)} document(s) failed and were skipped", err=True)
-    serve_forever(config, host, port, reporter)
+    preview = Preview(config, ConsoleReporter(), host, port, live=not no_reload)
+    preview.run(open_browser=open_browser)
+
+
+@main.command()
+@site_option
+@click.option("--debug", is_flag=True, help="show tracebacks")
+@_friendly
+def check(site_dir: Path, debug: bool) -> None:
+    """Check all content and internal links; write nothing. Exit 1 on problems."""
+    from sitegen.check import check_site
+
+    problems = check_site(load_config(site_dir))
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("no problems found", err=True)
