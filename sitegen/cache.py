@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.sources.document import Document
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir(config: Config) -> Path:
@@ -40,6 +41,7 @@ def cache_dir(config: Config) -> Path:
 class Summary:
     """The small part of the state: enough to tell that nothing changed."""
 
+    format: int = FORMAT
     render_key: str = ""
     snapshot: dict[str, tuple[int, int]] = field(default_factory=dict)
     documents: int = 0
@@ -52,11 +54,14 @@ class Summary:
 class BuildState:
     """Everything remembered between builds; saved only after a build succeeded."""
 
+    format: int = FORMAT
     parse_key: str = ""
     hashes: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # rel → size, mtime, sha
     documents: dict[str, tuple[str, Document | None]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)  # output rel → fingerprint
     outputs: set[str] = field(default_factory=set)
+    shape: str = ""  # see catalog_shape
+    digests: dict[str, bytes] = field(default_factory=dict)  # source → document fingerprint
 
 
 @dataclass
@@ -97,7 +102,9 @@ def _load(path: Path, kind: type) -> Any:
             value = pickle.load(handle)  # noqa: S301 - our own file, in our own output
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         return kind()
-    return value if isinstance(value, kind) else kind()
+    if not isinstance(value, kind) or vars(value).get("format") != FORMAT:
+        return kind()  # written by another version of sitegen
+    return value
 
 
 def _save(path: Path, value: Any) -> None:
@@ -133,6 +140,7 @@ class Fingerprints:
     def __init__(self, render_key: str) -> None:
         self.render_key = render_key
         self._memo: dict[int, bytes] = {}
+        self._sources: dict[int, frozenset[str]] = {}
         self._keep: list[Any] = []
 
     def page(self, template: str, info: Any, context: dict[str, Any]) -> str:
@@ -162,6 +170,30 @@ class Fingerprints:
             self._keep.append(value)  # ids stay unique while we hold the object
         return digest
 
+    def sources(self, value: Any) -> frozenset[str]:
+        """Source paths of the documents anywhere in a template value, memoised."""
+        if isinstance(value, Document):
+            return frozenset((value.source,))
+        if isinstance(value, str | int | float | bool | bytes | type(None)):
+            return frozenset()
+        if isinstance(value, list) and all(type(item) is Document for item in value):
+            return frozenset([item.source for item in value])  # a page's posts: the common case
+        key = id(value)
+        found = self._sources.get(key)
+        if found is None:
+            if isinstance(value, dict):
+                items: Any = value.values()
+            elif isinstance(value, list | tuple):
+                items = value
+            elif dataclasses.is_dataclass(value):
+                items = [getattr(value, f.name) for f in dataclasses.fields(value)]
+            else:
+                items = ()
+            found = frozenset().union(*(self.sources(item) for item in items))
+            self._sources[key] = found
+            self._keep.append(value)
+        return found
+
     def _digest(self, value: Any) -> bytes:
         if isinstance(value, Document) and value.source_sha:
             # The parsed fields follow from the file's bytes (and the parse key in
@@ -180,3 +212,60 @@ class Fingerprints:
         if isinstance(value, dict):
             return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
         return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+
+
+def catalog_shape(docs: list[Document]) -> str:
+    """Everything about the documents that decides which pages exist and what
+    their index entries, paginators and calendars say: URLs, dates, category
+    and tag names, kinds, publications, issue membership."""
+    digest = hashlib.blake2b(digest_size=16)
+    for d in docs:
+        digest.update(
+            repr(
+                (
+                    d.source,
+                    d.url,
+                    d.date.isoformat(),
+                    d.category_paths,
+                    d.tag_names,
+                    d.kind,
+                    d.publication_name,
+                    d.meta.get("publication_kind"),
+                    d.source_file,
+                )
+            ).encode()
+        )
+    return digest.hexdigest()
+
+
+def pages_to_render(
+    pages: list[tuple[str, Any]],
+    state: BuildState,
+    fingerprints: Fingerprints,
+    same_inputs: bool,
+    digests: dict[str, bytes],
+    exists: Callable[[str], bool],
+) -> tuple[dict[str, str], list[tuple[str, Any]]]:
+    """Fingerprints of all pages, and the pages whose output must be rendered.
+
+    When templates, config and the catalog's shape are as last time
+    (`same_inputs`), a page can only differ if it shows a document whose
+    fingerprint changed, so only those pages are fingerprinted again.
+    """
+    prints: dict[str, str] = {}
+    todo: list[tuple[str, Any]] = []
+    changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
+    for rel, page in pages:
+        old = state.pages.get(rel)
+        if (
+            same_inputs
+            and old is not None
+            and changed.isdisjoint(fingerprints.sources(page.context))
+            and exists(rel)
+        ):
+            prints[rel] = old
+            continue
+        prints[rel] = fingerprints.page(page.template, page.info, page.context)
+        if prints[rel] != old or not exists(rel):
+            todo.append((rel, page))
+    return prints, todo

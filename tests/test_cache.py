@@ -171,3 +171,46 @@ def test_parallel_build_gives_the_same_bytes(site, tmp_path):
         if p.is_file() and ".sitegen" not in p.parts
     }
     assert one == two
+
+
+def test_a_body_edit_reaches_its_page_and_the_lists_that_excerpt_it(site):
+    first, out = run(site)
+    before = mtimes(out)
+    path = site / "content" / "p06.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("正文。", "新的正文内容。"), "utf-8")
+    second, _ = run(site)
+    after = mtimes(out)
+    changed = {rel for rel in after if after[rel] != before.get(rel)}
+    [page] = [rel for rel in after if "第06篇" in rel]
+    assert page in changed
+    assert "新的正文内容" in (out / page).read_text(encoding="utf-8")
+    listing = [r for r in changed if r.startswith("categories/新闻/辽源/") and "index" in r]
+    assert listing  # its excerpt is listed there
+    assert "新的正文内容" in (out / listing[0]).read_text(encoding="utf-8")
+    assert not any(r.startswith("categories/新闻/长春/") for r in changed)
+    assert 0 < second.rendered <= 12
+
+
+def test_a_title_edit_under_a_fixed_slug_reaches_the_neighbours(make_site):
+    site = make_site(
+        {
+            "a.md": post("旧标题", "2022-04-08 10:00:00", slug="fixed"),
+            "b.md": post("之前", "2022-04-07 10:00:00"),
+            "c.md": post("之后", "2022-04-09 10:00:00"),
+            "d.md": post("很早", "2022-01-01 10:00:00"),
+        }
+    )
+    run(site)
+    (site / "content" / "a.md").write_text(
+        post("新标题", "2022-04-08 10:00:00", slug="fixed"), encoding="utf-8"
+    )
+    second, out = run(site)
+    for rel in (
+        "2022/04/07/之前/index.html",
+        "2022/04/09/之后/index.html",
+        "2022/04/08/fixed/index.html",
+        "index.html",
+    ):
+        assert "新标题" in (out / rel).read_text(encoding="utf-8"), rel
+    assert "新标题" not in (out / "2022/01/01/很早/index.html").read_text(encoding="utf-8")
+    assert second.rendered < 12

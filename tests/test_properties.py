@@ -19,7 +19,10 @@ from sitegen.urls import output_path, permalink
 from sitegen.writer import safe_relpath
 
 SH = ZoneInfo("Asia/Shanghai")
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomised so CI is repeatable; raise max_examples locally to explore further.
+FAST = settings(
+    max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 yaml_bits = st.sampled_from(
     [

@@ -219,12 +219,16 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
 def _url_filter(tag: str, attribute: str, value: str) -> str | None:
     """Belt and braces over nh3's scheme check: a URL that spells a scheme once
     whitespace and control characters are squeezed out must spell an allowed one."""
-    if attribute not in _URL_ATTRIBUTES:
+    if attribute == "srcset":
+        urls = [part.strip().split(" ")[0] for part in html.unescape(value).split(",")]
+    elif attribute in _URL_ATTRIBUTES:
+        urls = [html.unescape(value)]
+    else:
         return value
-    squeezed = re.sub(r"[\s\x00-\x1f]+", "", html.unescape(value)).lower()
-    scheme = _SCHEME.match(squeezed)
-    if scheme and scheme.group(1) not in URL_SCHEMES:
-        return None
+    for url in urls:
+        scheme = _SCHEME.match(re.sub(r"[\s\x00-\x1f]+", "", url).lower())
+        if scheme and scheme.group(1) not in URL_SCHEMES:
+            return None
     return value
 
 
