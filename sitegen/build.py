@@ -15,15 +15,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import feeds
+from sitegen import feeds, search
 from sitegen.cache import (
     BuildState,
     Fingerprints,
     Session,
     Summary,
+    catalog_shape,
     forget_state,
     load_state,
     load_summary,
+    pages_to_render,
     parse_key,
     render_key,
     save_state,
@@ -236,20 +238,25 @@ def build(
     env = make_environment(config)
     fingerprints = Fingerprints(rkey)
     writer = Writer(config.output_dir, state.outputs if state.outputs else None)
-    page_prints: dict[str, str] = {}
-    todo: list[tuple[str, Page]] = []
-    out_prefix = str(config.output_dir) + os.sep
+    claimed: list[tuple[str, Page]] = []
     for page in pages:
         rel = output_path(page.url)
-        if not writer.claim(rel, page.template):
-            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
-            continue
-        fp = fingerprints.page(page.template, page.info, page.context)
-        page_prints[rel] = fp
-        if state.pages.get(rel) == fp and os.path.isfile(out_prefix + rel):
-            writer.unchanged += 1
+        if writer.claim(rel, page.template):
+            claimed.append((rel, page))
         else:
-            todo.append((rel, page))
+            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+    shape = catalog_shape(catalog.documents)
+    digests = {d.source: fingerprints.value(d) for d in catalog.documents}
+    out_prefix = str(config.output_dir) + os.sep
+    page_prints, todo = pages_to_render(
+        claimed,
+        state,
+        fingerprints,
+        same_inputs=state.shape == shape and summary.render_key == rkey,
+        digests=digests,
+        exists=lambda rel: os.path.isfile(out_prefix + rel),
+    )
+    writer.unchanged += len(claimed) - len(todo)
     stage("fingerprint")
 
     def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool]]:
@@ -272,6 +279,8 @@ def build(
             writer.staged_by_worker(rel, changed)
         stage("render")
         _write_feeds(writer, catalog, config)
+        for rel, data in search.index_files(catalog, config):
+            writer.write(rel, data, "search")
         dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
         sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
         writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
@@ -295,6 +304,8 @@ def build(
             documents=loaded.documents,
             pages=page_prints,
             outputs=outputs,
+            shape=shape,
+            digests=digests,
         )
         summary = Summary(
             render_key=rkey,

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import urls
+from sitegen import search, urls
 from sitegen.catalog import (
     Catalog,
     CategoryNode,
@@ -291,6 +291,14 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 {"publication": publication_entry(pub), "calendar": publication_calendar(pub)},
             )
         )
+    pages.append(
+        Page(
+            "search/",
+            "search.html",
+            PageInfo("search", "搜索", "search/"),
+            search.page_context(catalog),
+        )
+    )
     pages.append(Page("404.html", "404.html", PageInfo("404", "页面不存在", "404.html")))
     return pages
 
