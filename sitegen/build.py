@@ -279,8 +279,7 @@ def build(
             writer.staged_by_worker(rel, changed)
         stage("render")
         _write_feeds(writer, catalog, config)
-        for rel, data in search.index_files(catalog, config):
-            writer.write(rel, data, "search")
+        search_key, search_files = _write_search(writer, catalog, config, state, fingerprints)
         dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
         sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
         writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
@@ -306,6 +305,8 @@ def build(
             outputs=outputs,
             shape=shape,
             digests=digests,
+            search_key=search_key,
+            search_files=search_files,
         )
         summary = Summary(
             render_key=rkey,
@@ -326,6 +327,30 @@ def build(
     result.seconds = time.perf_counter() - started
     result.timings = timings
     return result
+
+
+def _write_search(
+    writer: Writer, catalog: Catalog, config: Config, state: BuildState, prints: Fingerprints
+) -> tuple[bytes, list[str]]:
+    """The search index, rebuilt only when a document in it changed.
+
+    The index is a function of the documents in order (ids are positions),
+    so it is kept whole or made anew; making it is the costliest part of a
+    small rebuild of a large archive.
+    """
+    if not config.search:
+        return b"", []
+    key = prints.value([search.FORMAT, *catalog.documents])
+    if key == state.search_key and all(
+        (writer.output / rel).is_file() for rel in state.search_files[:1] + state.search_files[-1:]
+    ):
+        for rel in state.search_files:
+            writer.keep(rel, "search")
+        return key, state.search_files
+    files = search.index_files(catalog, config)
+    for rel, data in files:
+        writer.write(rel, data, "search")
+    return key, [rel for rel, _ in files]
 
 
 def _progress(reporter: Reporter, label: str):

@@ -30,7 +30,7 @@ from sitegen import __version__
 from sitegen.config import Config
 from sitegen.sources.document import Document
 
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir(config: Config) -> Path:
@@ -62,6 +62,8 @@ class BuildState:
     outputs: set[str] = field(default_factory=set)
     shape: str = ""  # see catalog_shape
     digests: dict[str, bytes] = field(default_factory=dict)  # source → document fingerprint
+    search_key: bytes = b""  # the documents, in order, that the search index was built from
+    search_files: list[str] = field(default_factory=list)
 
 
 @dataclass

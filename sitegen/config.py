@@ -39,6 +39,7 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "theme": ("default", "theme folder under themes/; falls back to the default theme"),
     "menu": ([], "extra header links: list of {name, url}"),
     "exclude": ([], "glob patterns of content files to ignore"),
+    "search": (True, "build the full-text search page and index"),
 }
 
 
@@ -69,6 +70,7 @@ class Config:
     theme: str = "default"
     menu: tuple[MenuLink, ...] = ()
     exclude: tuple[str, ...] = ()
+    search: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -151,7 +153,11 @@ def load_config(
             extra[str(key)] = value
             continue
         default = OPTIONS[key][0]
-        if isinstance(default, int):
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                problem(key, f"must be true or false, not {value!r}", "write true or false")
+                continue
+        elif isinstance(default, int):
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 problem(key, f"must be a positive whole number, not {value!r}", "e.g. 10")
                 continue

@@ -38,6 +38,7 @@ class SiteInfo:
     base_url: str
     menu: tuple[MenuLink, ...]
     extra: dict[str, Any]
+    search: bool
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def site_info(config: Config) -> SiteInfo:
         config.base_url,
         config.menu,
         config.extra,
+        config.search,
     )
 
 
@@ -291,14 +293,15 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 {"publication": publication_entry(pub), "calendar": publication_calendar(pub)},
             )
         )
-    pages.append(
-        Page(
-            "search/",
-            "search.html",
-            PageInfo("search", "搜索", "search/"),
-            search.page_context(catalog),
+    if config.search:
+        pages.append(
+            Page(
+                "search/",
+                "search.html",
+                PageInfo("search", "搜索", "search/"),
+                search.page_context(catalog),
+            )
         )
-    )
     pages.append(Page("404.html", "404.html", PageInfo("404", "页面不存在", "404.html")))
     return pages
 

@@ -487,9 +487,7 @@ class Preview:
             config = load_config(self.config.site_dir, self.config.output_dir)
             tolerated = {str(error.path) for error in self._baseline}
             # One process: forking from a threaded server is unsafe, and rebuilds are small.
-            result = build(
-                config, self.reporter, jobs=1, tolerate=tolerated, session=self.session
-            )
+            result = build(config, self.reporter, jobs=1, tolerate=tolerated, session=self.session)
         except DocumentsFailed as exc:
             for error in exc.failures:
                 self.reporter.error(error)

@@ -214,3 +214,25 @@ def test_a_title_edit_under_a_fixed_slug_reaches_the_neighbours(make_site):
         assert "新标题" in (out / rel).read_text(encoding="utf-8"), rel
     assert "新标题" not in (out / "2022/01/01/很早/index.html").read_text(encoding="utf-8")
     assert second.rendered < 12
+
+
+def test_the_search_index_is_rebuilt_only_when_a_document_changes(site):
+    _, out = run(site)
+    meta = out / "search" / "meta.json"
+    before = meta.stat().st_mtime_ns
+    (site / "site.yml").write_text("title: 另一个站名\ntimezone: Asia/Shanghai\nper_page: 5\n")
+    second, _ = run(site)
+    assert second.rendered > 0 and meta.stat().st_mtime_ns == before
+    path = site / "content" / "p02.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("正文。", "流调溯源。"), "utf-8")
+    run(site)
+    assert meta.stat().st_mtime_ns != before
+    shards = "".join(p.read_text(encoding="utf-8") for p in (out / "search" / "shards").iterdir())
+    assert "流调" in shards
+
+
+def test_search_can_be_switched_off(site):
+    (site / "site.yml").write_text("title: 测试站\ntimezone: Asia/Shanghai\nsearch: false\n")
+    _, out = run(site)
+    assert not (out / "search").exists()
+    assert 'role="search"' not in (out / "index.html").read_text(encoding="utf-8")

@@ -73,3 +73,17 @@ def test_stale_files_are_removed_and_others_left_alone(tmp_path):
     assert not (out / "old").exists()
     assert (out / "keep.txt").read_bytes() == b"k"
     assert (out / "new/index.html").read_bytes() == b"new"
+
+
+def test_a_folder_can_replace_a_file_and_a_file_a_folder(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("x", b"file", "t")
+    first.write("y/index.html", b"page", "t")
+    files = first.commit()
+    second = Writer(out, previous=files)
+    second.write("x/index.html", b"now a page", "t")
+    second.write("y", b"now a file", "t")
+    second.commit()
+    assert (out / "x/index.html").read_bytes() == b"now a page"
+    assert (out / "y").read_bytes() == b"now a file"
