@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from sitegen.cache import (
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
-from sitegen.parallel import default_jobs, run_chunks
+from sitegen.parallel import default_jobs, in_background, run_chunks
 from sitegen.render import Page, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
@@ -273,13 +273,14 @@ def build(
         return done
 
     try:
+        finish_search = _start_search(writer, catalog, config, state, fingerprints, jobs)
         for rel, changed in run_chunks(
             render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
         ):
             writer.staged_by_worker(rel, changed)
         stage("render")
         _write_feeds(writer, catalog, config)
-        search_key, search_files = _write_search(writer, catalog, config, state, fingerprints)
+        search_key, search_files = finish_search()
         dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
         sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
         writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
@@ -329,28 +330,54 @@ def build(
     return result
 
 
-def _write_search(
-    writer: Writer, catalog: Catalog, config: Config, state: BuildState, prints: Fingerprints
-) -> tuple[bytes, list[str]]:
-    """The search index, rebuilt only when a document in it changed.
+def _start_search(
+    writer: Writer,
+    catalog: Catalog,
+    config: Config,
+    state: BuildState,
+    prints: Fingerprints,
+    jobs: int,
+) -> Callable[[], tuple[bytes, list[str]]]:
+    """Start the search index; the returned function finishes it and claims its files.
 
-    The index is a function of the documents in order (ids are positions),
-    so it is kept whole or made anew; making it is the costliest part of a
-    small rebuild of a large archive.
+    The index is a function of the documents in order (ids are positions), so
+    it is kept whole when no document changed, or made anew. Making it is
+    single-threaded and costly, so with more than one job it runs in a forked
+    process while the pages render.
     """
     if not config.search:
-        return b"", []
+        return lambda: (b"", [])
     key = prints.value([search.FORMAT, *catalog.documents])
-    if key == state.search_key and all(
-        (writer.output / rel).is_file() for rel in state.search_files[:1] + state.search_files[-1:]
-    ):
-        for rel in state.search_files:
-            writer.keep(rel, "search")
-        return key, state.search_files
-    files = search.index_files(catalog, config)
-    for rel, data in files:
-        writer.write(rel, data, "search")
-    return key, [rel for rel, _ in files]
+    ends = state.search_files[:1] + state.search_files[-1:]
+    if key == state.search_key and all((writer.output / rel).is_file() for rel in ends):
+
+        def keep() -> tuple[bytes, list[str]]:
+            for rel in state.search_files:
+                writer.keep(rel, "search")
+            return key, state.search_files
+
+        return keep
+
+    def make() -> list[tuple[str, bool]]:
+        return [
+            (rel, writer.put_unclaimed(rel, data))
+            for rel, data in search.index_files(catalog, config)
+        ]
+
+    if jobs > 1:
+        pending = in_background(make)
+    else:
+        made_now = make()
+        pending = lambda: made_now  # noqa: E731 - the same shape as in_background's
+
+    def finish() -> tuple[bytes, list[str]]:
+        made = pending()
+        for rel, changed in made:
+            if writer.claim(rel, "search"):
+                writer.staged_by_worker(rel, changed)
+        return key, [rel for rel, _ in made]
+
+    return finish
 
 
 def _progress(reporter: Reporter, label: str):

@@ -83,3 +83,34 @@ def run_chunks(
     if failure is not None:
         raise failure
     return [r for start, _ in bounds for r in parts[start]]
+
+
+def in_background(work: Callable[[], R]) -> Callable[[], R]:
+    """Start `work` in a forked process; the returned function waits for its result.
+
+    Without fork, `work` runs at once. An exception in the worker is raised
+    by the waiting function.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        value = work()
+        return lambda: value
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.SimpleQueue()
+
+    def child() -> None:
+        try:
+            done.put((work(), None))
+        except Exception as exc:  # reported in the parent
+            done.put((None, exc))
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+
+    def wait() -> R:
+        value, error = done.get()
+        process.join()
+        if error is not None:
+            raise error
+        return value
+
+    return wait
