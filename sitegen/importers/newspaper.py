@@ -24,6 +24,7 @@ from sitegen.importers.records import (
     paragraph,
     safe_component,
     short_title,
+    signs_score,
 )
 
 KIND = "newspaper"
@@ -45,19 +46,18 @@ _MASTHEAD = [
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
 
 
+SIGNS = (
+    (r"本报讯|本报记者|本报通讯员", 0.4),
+    (r"新华社.{0,12}电|新华社记者", 0.2),
+    (r"[（(]\s*(上接|下转)第?[一二三四五六七八九十\d]+版", 0.3),
+    (r"总第\s*\d+\s*期|今日\s*[\d一二三四五六七八九十]+\s*版|日报社出版", 0.4),
+    (r"\s摄\s*$", 0.1),
+)
+
+
 def detect(text: str) -> float:
     """Bylines, leads, jump lines and mastheads are what a newspaper page has."""
-    score = 0.0
-    for pattern, weight in (
-        (r"本报讯|本报记者|本报通讯员", 0.4),
-        (r"新华社.{0,12}电|新华社记者", 0.2),
-        (r"[（(]\s*(上接|下转)第?[一二三四五六七八九十\d]+版", 0.3),
-        (r"总第\s*\d+\s*期|今日\s*[\d一二三四五六七八九十]+\s*版|日报社出版", 0.4),
-        (r"\s摄\s*$", 0.1),
-    ):
-        if re.search(pattern, text, re.MULTILINE):
-            score += weight
-    return min(score, 1.0)
+    return signs_score(text, SIGNS)
 
 
 def boilerplate_lines(text: str) -> list[str]:

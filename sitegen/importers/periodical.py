@@ -26,6 +26,7 @@ from sitegen.importers.records import (
     paragraph,
     safe_component,
     short_title,
+    signs_score,
 )
 
 KIND = "periodical"
@@ -40,19 +41,18 @@ _INLINE_SUBTITLE = re.compile(r"\s+(?:——|—|一)\s*(记\S.*)$|\s*——\s*(
 _JUNK = re.compile(r"[^\w\u3000-\u303f\uff00-\uffef“”‘’·、，,（）()《》/／\"' -]")
 
 
+SIGNS = (
+    (r"^\s*目\s*录\s*$", 0.35),
+    (r"^\s*\d{4}\s*年\s*第\s*\d{1,3}\s*期\s*$", 0.3),
+    (r"出刊|《[^》]{1,20}》编辑部", 0.2),
+    (r"编委会|主\s*编|责任编辑", 0.15),
+    (r"^主办\s", 0.1),
+)
+
+
 def detect(text: str) -> float:
     """A contents list, an issue line like 2020年第3期 and a colophon."""
-    score = 0.0
-    for pattern, weight in (
-        (r"^\s*目\s*录\s*$", 0.35),
-        (r"^\s*\d{4}\s*年\s*第\s*\d{1,3}\s*期\s*$", 0.3),
-        (r"出刊|《[^》]{1,20}》编辑部", 0.2),
-        (r"编委会|主\s*编|责任编辑", 0.15),
-        (r"^主办\s", 0.1),
-    ):
-        if re.search(pattern, text, re.MULTILINE):
-            score += weight
-    return min(score, 1.0)
+    return signs_score(text, SIGNS)
 
 
 def boilerplate_lines(text: str) -> list[str]:

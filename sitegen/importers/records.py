@@ -67,6 +67,12 @@ class Record:
 # --- front matter ---------------------------------------------------------------
 
 
+def signs_score(text: str, signs: tuple[tuple[str, float], ...]) -> float:
+    """Confidence from weighted signs (regexes, multiline): the sum of those found, at most 1."""
+    found = sum(weight for pattern, weight in signs if re.search(pattern, text, re.MULTILINE))
+    return min(found, 1.0)
+
+
 def front_matter(keep: tuple[str, ...] = (), **fields: object) -> dict[str, object]:
     """An ordered front-matter dict without empty values (None, "", []),
     except the keys in `keep`, which a reader expects to find."""

@@ -23,6 +23,7 @@ from sitegen.importers.records import (
     paragraph,
     safe_component,
     short_title,
+    signs_score,
 )
 
 KIND = "webpage"
@@ -40,19 +41,18 @@ _SITE = re.compile(r"(?:Copyright|©)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?
 _HOME = {"首页", "主页", "网站首页", "返回首页"}
 
 
+SIGNS = (
+    (_BREADCRUMB.pattern, 0.4),
+    (r"(?:加入时间|发布时间)\s*[:：]", 0.3),
+    (r"来源\s*[:：]", 0.15),
+    (r"版权所有|Copyright|ICP备", 0.25),
+    (r"网站首页|首页\s*>", 0.1),
+)
+
+
 def detect(text: str) -> float:
     """Breadcrumbs, a 加入时间/来源 line and a copyright footer mark a web page."""
-    score = 0.0
-    for pattern, weight in (
-        (_BREADCRUMB.pattern, 0.4),
-        (r"(?:加入时间|发布时间)\s*[:：]", 0.3),
-        (r"来源\s*[:：]", 0.15),
-        (r"版权所有|Copyright|ICP备", 0.25),
-        (r"网站首页|首页\s*>", 0.1),
-    ):
-        if re.search(pattern, text, re.MULTILINE):
-            score += weight
-    return min(score, 1.0)
+    return signs_score(text, SIGNS)
 
 
 def _layout(lines: list[str]) -> tuple[int | None, int | None, int, int]:
