@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sitegen.config import load_config  # noqa: E402
+from sitegen.preview import Preview  # noqa: E402
 from sitegen.report import BufferReporter  # noqa: E402
-from sitegen.serve import Preview  # noqa: E402
 from sitegen.sources.document import read_document  # noqa: E402
 from sitegen.sources.markup import Markup  # noqa: E402
 

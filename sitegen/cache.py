@@ -172,6 +172,22 @@ class Fingerprints:
             self._keep.append(value)  # ids stay unique while we hold the object
         return digest
 
+    def shows_any(self, context: dict[str, Any], changed: set[str]) -> bool:
+        """Whether a page's values hold a document from `changed` (fast paths first)."""
+        for value in context.values():
+            kind = type(value)
+            if kind is Document:
+                if value.source in changed:
+                    return True
+            elif kind is list and value and type(value[0]) is Document:
+                if any(doc.source in changed for doc in value):
+                    return True
+            elif not isinstance(value, str | int | float | bool | type(None)) and not (
+                changed.isdisjoint(self.sources(value))
+            ):
+                return True
+        return False
+
     def sources(self, value: Any) -> frozenset[str]:
         """Source paths of the documents anywhere in a template value, memoised."""
         if isinstance(value, Document):
@@ -262,7 +278,7 @@ def pages_to_render(
         if (
             same_inputs
             and old is not None
-            and changed.isdisjoint(fingerprints.sources(page.context))
+            and not fingerprints.shows_any(page.context, changed)
             and exists(rel)
         ):
             prints[rel] = old

@@ -227,7 +227,7 @@ def serve(
     site_dir: Path, host: str, port: int, no_reload: bool, open_browser: bool, debug: bool
 ) -> None:
     """Build and serve the site; rebuild and reload open pages on every change."""
-    from sitegen.serve import Preview
+    from sitegen.preview import Preview
 
     config = load_config(site_dir)
     preview = Preview(config, ConsoleReporter(), host, port, live=not no_reload)

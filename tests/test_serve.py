@@ -26,8 +26,9 @@ from conftest import REPO, post
 
 from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.preview import Preview
 from sitegen.report import BufferReporter
-from sitegen.serve import EVENTS_PATH, Preview
+from sitegen.serve import EVENTS_PATH
 
 BROKEN_YAML = "---\ntitle: [未闭合\ndate: 2022-04-08 10:00:00\nslug: p1\n---\n\n正文。\n"
 PAGE = "/2022/04/08/p1/"
