@@ -1,0 +1,52 @@
+"""Time a rebuild after editing one post, with the build's own stage timings.
+
+This is the profile behind "where does a small rebuild's time go": it builds
+the site once (so the cache is warm), then repeatedly inserts a character at
+the start of one post's body (its URL and the catalog's shape stay the same)
+and rebuilds in-process, printing the wall time and `BuildResult.timings`.
+
+    python bench/make_corpus.py 10000 /tmp/c10k
+    python bench/edit_rebuild.py /tmp/c10k --runs 3
+
+It edits the site's files in place; use a generated corpus, not real content.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sitegen.build import build  # noqa: E402
+from sitegen.config import load_config  # noqa: E402
+from sitegen.report import BufferReporter  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="a site folder made by make_corpus.py")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    config = load_config(args.site)
+    build(config, BufferReporter(), jobs=args.jobs)
+    post = sorted((args.site / "content" / "posts").iterdir())[0]
+    for run in range(1, args.runs + 1):
+        text = post.read_text(encoding="utf-8")
+        at = text.index("<p>") + 3
+        post.write_text(text[:at] + "改" + text[at:], encoding="utf-8")
+        started = time.perf_counter()
+        result = build(config, BufferReporter(), jobs=args.jobs)
+        stages = " · ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
+        print(
+            f"run {run}: {time.perf_counter() - started:.2f}s, {result.rendered} pages "
+            f"rendered, {result.parsed} parsed — {stages}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
