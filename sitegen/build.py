@@ -248,12 +248,14 @@ def build(
     shape = catalog_shape(catalog.documents)
     digests = {d.source: fingerprints.value(d) for d in catalog.documents}
     out_prefix = str(config.output_dir) + os.sep
+    same_shape = state.shape == shape
+    changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
     page_prints, todo = pages_to_render(
         claimed,
         state,
         fingerprints,
-        same_inputs=state.shape == shape and summary.render_key == rkey,
-        digests=digests,
+        same_inputs=same_shape and summary.render_key == rkey,
+        changed=changed,
         exists=lambda rel: os.path.isfile(out_prefix + rel),
     )
     writer.unchanged += len(claimed) - len(todo)
@@ -273,7 +275,9 @@ def build(
         return done
 
     try:
-        finish_search = _start_search(writer, catalog, config, state, fingerprints, jobs)
+        finish_search = _start_search(
+            writer, catalog, config, state, fingerprints, jobs, changed if same_shape else None
+        )
         for rel, changed in run_chunks(
             render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
         ):
@@ -337,13 +341,16 @@ def _start_search(
     state: BuildState,
     prints: Fingerprints,
     jobs: int,
+    changed: set[str] | None,
 ) -> Callable[[], tuple[bytes, list[str]]]:
     """Start the search index; the returned function finishes it and claims its files.
 
     The index is a function of the documents in order (ids are positions), so
     it is kept whole when no document changed, or made anew. Making it is
     single-threaded and costly, so with more than one job it runs in a forked
-    process while the pages render.
+    process while the pages render. When only some documents' texts changed
+    (`changed`, with the catalog's shape as before), the previous index is
+    patched instead.
     """
     if not config.search:
         return lambda: (b"", [])
@@ -358,11 +365,25 @@ def _start_search(
 
         return keep
 
+    if changed and state.search_files:
+        old = {src: doc for src, (_, doc) in state.documents.items() if doc is not None}
+        patch = search.patch_index(writer.output, catalog, old, changed, key.hex())
+        if patch is not None:
+
+            def apply() -> tuple[bytes, list[str]]:
+                written = {rel for rel, _ in patch}
+                for rel, data in patch:
+                    writer.write(rel, data, "search")
+                for rel in state.search_files:
+                    if rel not in written:
+                        writer.keep(rel, "search")
+                return key, state.search_files
+
+            return apply
+
     def make() -> list[tuple[str, bool]]:
-        return [
-            (rel, writer.put_unclaimed(rel, data))
-            for rel, data in search.index_files(catalog, config)
-        ]
+        files = search.index_files(catalog, config, key.hex())
+        return [(rel, writer.put_unclaimed(rel, data)) for rel, data in files]
 
     if jobs > 1:
         pending = in_background(make)

@@ -261,7 +261,7 @@ def pages_to_render(
     state: BuildState,
     fingerprints: Fingerprints,
     same_inputs: bool,
-    digests: dict[str, bytes],
+    changed: set[str],
     exists: Callable[[str], bool],
 ) -> tuple[dict[str, str], list[tuple[str, Any]]]:
     """Fingerprints of all pages, and the pages whose output must be rendered.
@@ -272,7 +272,6 @@ def pages_to_render(
     """
     prints: dict[str, str] = {}
     todo: list[tuple[str, Any]] = []
-    changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
     for rel, page in pages:
         old = state.pages.get(rel)
         if (

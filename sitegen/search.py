@@ -50,6 +50,8 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate, chain, count, repeat
+from pathlib import Path
+from typing import Any
 
 from sitegen import urls
 from sitegen.catalog import Catalog
@@ -252,8 +254,15 @@ def _dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def index_files(catalog: Catalog, config: Config) -> list[tuple[str, bytes]]:
-    """Every file of the search index, as (output path, bytes)."""
+def index_files(
+    catalog: Catalog, config: Config, version: str | None = None
+) -> list[tuple[str, bytes]]:
+    """Every file of the search index, as (output path, bytes).
+
+    `version` (cache-busting for the browser) defaults to a hash of the files;
+    the build passes its fingerprint of the documents, which `patch_index`
+    can reproduce without reading every file.
+    """
     docs = catalog.documents
     total = len(docs)
     pieces = [parts(plain_text(doc.html)) for doc in docs]
@@ -281,12 +290,14 @@ def index_files(catalog: Catalog, config: Config) -> list[tuple[str, bytes]]:
         for n, value in enumerate(getattr(chosen, field)):
             posting = encode(by_facet[kind, value.name], total)
             files.append((f"search/facets/{kind}{n}.json", _dump(posting)))
-    version = hashlib.blake2b(digest_size=6)
-    for _, data in files:
-        version.update(data)
+    if version is None:
+        digest = hashlib.blake2b(digest_size=6)
+        for _, data in files:
+            digest.update(data)
+        version = digest.hexdigest()
     meta = {
         "format": FORMAT,
-        "version": version.hexdigest(),
+        "version": version,
         "documents": total,
         "units": starts[-1],
         "more": encode(more, starts[-1]),
@@ -316,3 +327,106 @@ def _shards(
     for pair in sorted(entries):
         grouped[shard_of(pair, count)][pair] = entries[pair]
     return grouped
+
+
+def patch_index(
+    output: Path,
+    catalog: Catalog,
+    old: dict[str, Document],
+    changed: set[str],
+    version: str,
+) -> list[tuple[str, bytes]] | None:
+    """The files of the index that change when only `changed` documents' texts
+    changed, read from the previous index in `output`; None when that is not
+    enough (another shard count, parts added or removed): build it anew.
+
+    The result is byte for byte what `index_files` would write for them.
+    """
+    try:
+        meta = json.loads((output / "search" / "meta.json").read_bytes())
+        shards = [
+            json.loads((output / "search" / "shards" / f"{k}.json").read_bytes())
+            for k in range(meta["shards"])
+        ]
+    except (OSError, ValueError, KeyError):
+        return None
+    docs = catalog.documents
+    total_units = meta["units"]
+    if meta.get("format") != FORMAT or meta["documents"] != len(docs):
+        return None
+    continued = set(decode(meta["more"], total_units))
+    starts = [u for u in range(total_units) if u not in continued]
+    if len(starts) != len(docs):
+        return None
+    entries: dict[str, Any] = {pair: value for shard in shards for pair, value in shard.items()}
+    body: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    title: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+    files: list[tuple[str, bytes]] = []
+    for i, doc in enumerate(docs):
+        if doc.source not in changed:
+            continue
+        before = old.get(doc.source)
+        if before is None:
+            return None
+        old_pieces = parts(plain_text(before.html))
+        new_pieces = parts(plain_text(doc.html))
+        if len(old_pieces) != len(new_pieces):
+            return None
+        first = starts[i]
+        pairs = zip(units(before.title, old_pieces), units(doc.title, new_pieces), strict=True)
+        for u, (was, now) in enumerate(pairs, start=first):
+            _note(body, pair_keys(was), pair_keys(now), u)
+        _note(title, pair_keys(before.title), pair_keys(doc.title), first)
+        texts = new_pieces
+        head, *rest = fragments(doc, texts)
+        files.append((f"search/docs/{i}.json", head))
+        files += [(f"search/docs/{i}.{k}.json", part) for k, part in enumerate(rest, 1)]
+    touched = set(body) | set(title)
+    for pair in touched:
+        body_ids, title_ids = _ids(entries.get(pair), total_units)
+        for target, (gone, new) in ((body_ids, body[pair]), (title_ids, title[pair])):
+            target.difference_update(gone)
+            target.update(new)
+        if body_ids:
+            posting = encode(sorted(body_ids), total_units)
+            entries[pair] = (
+                [posting, encode(sorted(title_ids), total_units)] if title_ids else posting
+            )
+        else:
+            entries.pop(pair, None)
+    size = sum(len(v if isinstance(v, str) else v[0]) + 12 for v in entries.values())
+    if max(1, math.ceil(size / SHARD_BYTES)) != len(shards):
+        return None
+    dirty = {shard_of(pair, len(shards)) for pair in touched}
+    grouped: dict[int, dict[str, Any]] = {k: {} for k in dirty}
+    for pair in sorted(entries):
+        k = shard_of(pair, len(shards))
+        if k in grouped:
+            grouped[k][pair] = entries[pair]
+    files += [(f"search/shards/{k}.json", _dump(grouped[k])) for k in sorted(dirty)]
+    meta["version"] = version
+    files.append(("search/meta.json", _dump(meta)))
+    return files
+
+
+def _note(
+    changes: dict[str, tuple[set[int], set[int]]], was: set[int], now: set[int], unit: int
+) -> None:
+    """Record that `unit` lost the pairs only in `was` and gained those only in `now`."""
+    for key in was - now:
+        pair = pair_text(key)
+        if pair is not None:
+            changes[pair][0].add(unit)
+    for key in now - was:
+        pair = pair_text(key)
+        if pair is not None:
+            changes[pair][1].add(unit)
+
+
+def _ids(value: Any, total: int) -> tuple[set[int], set[int]]:
+    """Body and title ids of a shard entry (a posting, or [posting, title posting])."""
+    if value is None:
+        return set(), set()
+    if isinstance(value, str):
+        return set(decode(value, total)), set()
+    return set(decode(value[0], total)), set(decode(value[1], total))

@@ -236,3 +236,23 @@ def test_search_can_be_switched_off(site):
     _, out = run(site)
     assert not (out / "search").exists()
     assert 'role="search"' not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def _search_files(out):
+    root = out / "search"
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("正文。", "流调溯源，核酸检测。"), ("正文。", "正文" + "长春" * 1500 + "。")],
+    ids=["patched", "more parts: built anew"],
+)
+def test_an_edited_search_index_equals_one_built_from_scratch(site, tmp_path, old, new):
+    run(site)
+    path = site / "content" / "p07.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), "utf-8")
+    _, out = run(site)
+    fresh = load_config(site, tmp_path / "fresh")
+    build(fresh, BufferReporter(), jobs=1, use_cache=False)
+    assert _search_files(out) == _search_files(fresh.output_dir)
