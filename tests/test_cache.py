@@ -235,7 +235,8 @@ def test_search_can_be_switched_off(site):
     (site / "site.yml").write_text("title: 测试站\ntimezone: Asia/Shanghai\nsearch: false\n")
     _, out = run(site)
     assert not (out / "search").exists()
-    assert 'role="search"' not in (out / "index.html").read_text(encoding="utf-8")
+    for page in ("index.html", "404.html"):
+        assert 'role="search"' not in (out / page).read_text(encoding="utf-8")
 
 
 def _search_files(out):

@@ -1,7 +1,7 @@
 """The document model, and turning one file's text into one `Document`.
 
 `parse_document(text, ...)` is pure so most tests need no disk;
-`read_document(path, ...)` adds decoding. Work per document is independent
+`decode(data, ...)` turns a file's bytes into that text. Work per document is independent
 of every other document, so it can be cached and run in parallel.
 """
 
@@ -266,11 +266,3 @@ def decode(data: bytes, source: str) -> str:
         line,
         "save it as UTF-8",
     )
-
-
-def read_document(path: Path, source: str, tz: ZoneInfo, markup: Markup) -> Document:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(f"cannot read the file: {exc.strerror}", source) from None
-    return parse_document(decode(data, source), source, tz, markup)
