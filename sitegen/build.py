@@ -261,7 +261,7 @@ def build(
     writer.unchanged += len(claimed) - len(todo)
     stage("fingerprint")
 
-    def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool]]:
+    def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
         done = []
         for rel, page in chunk:
             try:
@@ -271,17 +271,21 @@ def build(
             changed = not same_bytes(config.output_dir / rel, data)
             if changed:
                 writer.target(rel).write_bytes(data)
-            done.append((rel, changed))
+            known = page_prints[rel]
+            done.append(
+                (rel, changed, known or fingerprints.page(page.template, page.info, page.context))
+            )
         return done
 
     try:
         finish_search = _start_search(
             writer, catalog, config, state, fingerprints, jobs, changed if same_shape else None
         )
-        for rel, changed in run_chunks(
+        for rel, changed, fingerprint in run_chunks(
             render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
         ):
             writer.staged_by_worker(rel, changed)
+            page_prints[rel] = fingerprint
         stage("render")
         _write_feeds(writer, catalog, config)
         search_key, search_files = finish_search()

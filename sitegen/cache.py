@@ -263,23 +263,24 @@ def pages_to_render(
     same_inputs: bool,
     changed: set[str],
     exists: Callable[[str], bool],
-) -> tuple[dict[str, str], list[tuple[str, Any]]]:
+) -> tuple[dict[str, str | None], list[tuple[str, Any]]]:
     """Fingerprints of all pages, and the pages whose output must be rendered.
 
     When templates, config and the catalog's shape are as last time
     (`same_inputs`), a page can only differ if it shows a document whose
-    fingerprint changed, so only those pages are fingerprinted again.
+    fingerprint changed, so only those pages are fingerprinted again. A page
+    the last build did not make is rendered whatever its fingerprint, so
+    that is left (None) for whoever renders it: on a first build, the workers.
     """
-    prints: dict[str, str] = {}
+    prints: dict[str, str | None] = {}
     todo: list[tuple[str, Any]] = []
     for rel, page in pages:
         old = state.pages.get(rel)
-        if (
-            same_inputs
-            and old is not None
-            and not fingerprints.shows_any(page.context, changed)
-            and exists(rel)
-        ):
+        if old is None:
+            prints[rel] = None
+            todo.append((rel, page))
+            continue
+        if same_inputs and not fingerprints.shows_any(page.context, changed) and exists(rel):
             prints[rel] = old
             continue
         prints[rel] = fingerprints.page(page.template, page.info, page.context)

@@ -4,9 +4,10 @@ A build writes nothing outside its output folder. New and changed files go
 into a staging folder inside the output's own `.sitegen/` folder (which
 also holds the build cache); only a build that finished moves them into
 place, so a crash leaves the previous site untouched.
-Paths are checked segment by segment, two sources may not claim one file,
-and a file whose bytes did not change is hard-linked from the previous
-output, so its modification time stays put for rsync and deploys.
+Paths are checked segment by segment, two sources may not claim one file
+(nor one a file where the other needs a folder), and a file whose bytes did
+not change is not written, so its modification time stays put for rsync
+and deploys.
 """
 
 from __future__ import annotations
@@ -89,9 +90,14 @@ class Writer:
         self.staging = self.output / INTERNAL / f"staging-{os.getpid()}"
         self.previous = previous  # files of the last build, when known
         self.claims: dict[str, str] = {}  # casefolded path → origin
+        self.folders: set[str] = set()  # casefolded folders that claimed files sit in
         self.paths: list[str] = []
         self.staged: list[str] = []
         self.unchanged = 0
+        # Into an output holding no site yet, files are staged as the tree they
+        # will form, and the commit moves a handful of top-level entries.
+        self.fresh = not previous and not _has_site(self.output)
+        self._made: set[str] = set()
         if self.staging.exists():
             shutil.rmtree(self.staging)
         self.staging.mkdir(parents=True)
@@ -101,25 +107,49 @@ class Writer:
         return len(self.staged)
 
     def claim(self, rel: str, origin: str) -> bool:
-        """Reserve `rel` for `origin`; False if another source already has it."""
+        """Reserve `rel` for `origin`; False if another source already has it,
+        or has a file where `rel` needs a folder, or files inside a folder `rel`."""
         key = safe_relpath(rel).casefold()
-        if key in self.claims:
+        if key in self.claims or key in self.folders or key.split("/", 1)[0] == INTERNAL:
             return False
+        folder = key.rpartition("/")[0]
+        if folder and folder not in self.folders:
+            parents = []
+            while folder and folder not in self.folders:
+                if folder in self.claims:
+                    return False
+                parents.append(folder)
+                folder = folder.rpartition("/")[0]
+            self.folders.update(parents)
         self.claims[key] = origin
         self.paths.append(rel)
         return True
 
     def owner(self, rel: str) -> str:
-        return self.claims.get(rel.casefold(), "")
+        """Who holds `rel` or a file where it needs a folder; for `claim`'s warnings."""
+        key = rel.casefold()
+        while key:
+            if key in self.claims:
+                return self.claims[key]
+            key = key.rpartition("/")[0]
+        return "files in a folder of that name" if rel.casefold() in self.folders else ""
 
     def target(self, rel: str) -> Path:
-        """Where to stage `rel` (for workers that write rendered pages themselves).
+        """Where to stage a claimed `rel` (for workers that write rendered pages themselves).
 
-        Staged files sit flat in one folder, named by a hash of their path:
-        no folder is made or removed for them, which on a 20,000-page site is
-        seconds of file-system work.
+        Over an existing site, staged files sit flat in one folder, named by a
+        hash of their path: no folder is made or removed for them, and the
+        commit moves each changed file into the existing tree. Into a fresh
+        output they are staged as their final tree (see `__init__`).
         """
-        return self.staging / _staged_name(rel)
+        if not self.fresh:
+            return self.staging / _staged_name(rel)
+        path = os.path.join(self.staging, rel)
+        folder = os.path.dirname(path)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        return Path(path)
 
     def keep(self, rel: str, origin: str) -> bool:
         """Claim `rel` and keep the previous build's file as it is."""
@@ -176,6 +206,11 @@ class Writer:
         Returns the set of files the output now holds.
         """
         out, staging = str(self.output), str(self.staging)
+        if self.fresh:
+            for name in os.listdir(staging):
+                os.replace(os.path.join(staging, name), os.path.join(out, name))
+            os.rmdir(staging)
+            return self.outputs()
         ready: set[str] = set()
         for rel in self.staged:
             dest = os.path.join(out, rel)
@@ -211,6 +246,15 @@ class Writer:
                 folder.rmdir()
             except OSError:
                 break
+
+
+def _has_site(output: Path) -> bool:
+    """Whether `output` holds anything besides our own `.sitegen/` folder."""
+    try:
+        with os.scandir(output) as entries:
+            return any(entry.name != INTERNAL for entry in entries)
+    except OSError:
+        return False
 
 
 def _clear_path(root: str, folder: str) -> None:

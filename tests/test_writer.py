@@ -87,3 +87,32 @@ def test_a_folder_can_replace_a_file_and_a_file_a_folder(tmp_path):
     second.commit()
     assert (out / "x/index.html").read_bytes() == b"now a page"
     assert (out / "y").read_bytes() == b"now a file"
+
+
+def test_a_file_and_a_folder_of_one_name_cannot_both_be_claimed(tmp_path):
+    writer = Writer(tmp_path / "output")
+    assert writer.write("tags/index.html", b"page", "the tags page")
+    assert not writer.write("Tags", b"a file", "content/Tags")
+    assert writer.owner("Tags") == "files in a folder of that name"
+    assert writer.write("about", b"a file", "content/about")
+    assert not writer.write("about/index.html", b"page", "a page")
+    assert writer.owner("about/index.html") == "content/about"
+    assert not writer.write(".sitegen/state.pickle", b"x", "content/.sitegen/state.pickle")
+    writer.commit()
+    assert (tmp_path / "output/tags/index.html").read_bytes() == b"page"
+    assert (tmp_path / "output/about").read_bytes() == b"a file"
+
+
+def test_a_first_build_is_staged_as_a_tree_and_moved_in_whole(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    assert first.fresh
+    first.write("2020/01/post/index.html", b"post", "t")
+    first.write("index.html", b"home", "t")
+    assert not (out / "2020").exists() and not (out / "index.html").exists()
+    assert first.commit() == {"2020/01/post/index.html", "index.html"}
+    assert (out / "2020/01/post/index.html").read_bytes() == b"post"
+    assert sorted(p.name for p in out.iterdir()) == [".sitegen", "2020", "index.html"]
+    second = Writer(out)
+    assert not second.fresh
+    second.abort()
