@@ -33,7 +33,7 @@ from sitegen.cache import (
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
-from sitegen.parallel import default_jobs, in_background, run_chunks
+from sitegen.parallel import default_jobs, run_chunks
 from sitegen.render import Page, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
@@ -278,11 +278,11 @@ def build(
         return done
 
     try:
-        finish_search = _start_search(
-            writer, catalog, config, state, fingerprints, jobs, changed if same_shape else None
+        make_search, finish_search = _plan_search(
+            writer, catalog, config, state, fingerprints, changed if same_shape else None
         )
         for rel, changed, fingerprint in run_chunks(
-            render_chunk, todo, jobs, progress=_progress(reporter, "rendering")
+            render_chunk, todo, jobs, progress=_progress(reporter, "rendering"), first=make_search
         ):
             writer.staged_by_worker(rel, changed)
             page_prints[rel] = fingerprint
@@ -338,26 +338,26 @@ def build(
     return result
 
 
-def _start_search(
+def _plan_search(
     writer: Writer,
     catalog: Catalog,
     config: Config,
     state: BuildState,
     prints: Fingerprints,
-    jobs: int,
     changed: set[str] | None,
-) -> Callable[[], tuple[bytes, list[str]]]:
-    """Start the search index; the returned function finishes it and claims its files.
+) -> tuple[Callable[[], None] | None, Callable[[], tuple[bytes, list[str]]]]:
+    """How to bring the search index up to date: a job that makes it anew (or
+    None), and a function that finishes it, returning its key and files.
 
     The index is a function of the documents in order (ids are positions), so
     it is kept whole when no document changed, or made anew. Making it is
-    single-threaded and costly, so with more than one job it runs in a forked
-    process while the pages render. When only some documents' texts changed
-    (`changed`, with the catalog's shape as before), the previous index is
-    patched instead.
+    single-threaded and costly, so the build runs that job in this process
+    while forked workers render pages. When only some documents' texts
+    changed (`changed`, with the catalog's shape as before), the previous
+    index is patched instead.
     """
     if not config.search:
-        return lambda: (b"", [])
+        return None, lambda: (b"", [])
     key = prints.value([search.FORMAT, *catalog.documents])
     ends = state.search_files[:1] + state.search_files[-1:]
     if key == state.search_key and all((writer.output / rel).is_file() for rel in ends):
@@ -367,7 +367,7 @@ def _start_search(
                 writer.keep(rel, "search")
             return key, state.search_files
 
-        return keep
+        return None, keep
 
     if changed and state.search_files:
         old = {src: doc for src, (_, doc) in state.documents.items() if doc is not None}
@@ -383,26 +383,16 @@ def _start_search(
                         writer.keep(rel, "search")
                 return key, state.search_files
 
-            return apply
+            return None, apply
 
-    def make() -> list[tuple[str, bool]]:
-        files = search.index_files(catalog, config, key.hex())
-        return [(rel, writer.put_unclaimed(rel, data)) for rel, data in files]
+    made: list[str] = []
 
-    if jobs > 1:
-        pending = in_background(make)
-    else:
-        made_now = make()
-        pending = lambda: made_now  # noqa: E731 - the same shape as in_background's
+    def make() -> None:
+        for rel, data in search.index_files(catalog, config, key.hex()):
+            if writer.write(rel, data, "search"):
+                made.append(rel)
 
-    def finish() -> tuple[bytes, list[str]]:
-        made = pending()
-        for rel, changed in made:
-            if writer.claim(rel, "search"):
-                writer.staged_by_worker(rel, changed)
-        return key, [rel for rel, _ in made]
-
-    return finish
+    return make, lambda: (key, made)
 
 
 def _progress(reporter: Reporter, label: str):

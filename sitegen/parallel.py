@@ -2,16 +2,20 @@
 
 Workers are forked, so they inherit the build's data (documents, pages,
 the Jinja environment) without pickling it; only chunk bounds go in and
-small results come out. Where fork is unavailable, or the work is small,
-everything runs in this process.
+results come out, and this process works alongside them. Where fork is
+unavailable, or the work is small, everything runs in this process.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from sitegen.errors import BuildFailed
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -29,28 +33,34 @@ def run_chunks(
     jobs: int,
     chunk_size: int = 250,
     progress: Callable[[int, int], None] | None = None,
+    first: Callable[[], object] | None = None,
 ) -> list[R]:
     """`work` over `items` in chunks; results in item order.
 
-    An exception in a worker is re-raised here (it must be picklable).
+    With `jobs` > 1, this process is one of the workers and forks the
+    others: it would only wait otherwise, and its own results need no
+    pickling. It runs `first` (one job that cannot be split, such as the
+    search index) before it takes its share of chunks, so the shared queue
+    balances the two. A thread collects the forked workers' results
+    meanwhile, so they never wait on a full pipe. An exception in a worker
+    is re-raised here (it must be picklable).
     """
     total = len(items)
-    if jobs <= 1 or total < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+    bounds = [(s, min(s + chunk_size, total)) for s in range(0, total, chunk_size)]
+    forks = min(jobs, len(bounds)) - 1
+    if forks < 1 or total < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
+        if first is not None:
+            first()
         results: list[R] = []
-        for start in range(0, total, chunk_size):
-            results += work(items[start : start + chunk_size])
+        for start, end in bounds:
+            results += work(items[start:end])
             if progress:
-                progress(min(start + chunk_size, total), total)
+                progress(end, total)
         return results
     ctx = multiprocessing.get_context("fork")
-    tasks = ctx.SimpleQueue()
-    done = ctx.SimpleQueue()
-    bounds = [(s, min(s + chunk_size, total)) for s in range(0, total, chunk_size)]
-    for bound in bounds:
+    tasks, done = ctx.SimpleQueue(), ctx.SimpleQueue()
+    for bound in [*bounds, *[None] * (forks + 1)]:  # one stop mark per worker, this one too
         tasks.put(bound)
-    workers = min(jobs, len(bounds))
-    for _ in range(workers):
-        tasks.put(None)
 
     def child() -> None:
         while (bound := tasks.get()) is not None:
@@ -59,58 +69,56 @@ def run_chunks(
                 done.put((start, work(items[start:end]), None))
             except Exception as exc:  # reported in the parent, which stops the build
                 done.put((start, None, exc))
+        done.put(None)
 
-    processes = [ctx.Process(target=child, daemon=True) for _ in range(workers)]
+    parts: dict[int, list[R]] = {}
+    errors: list[BaseException] = []
+    finished = [0]
+
+    def note(start: int, result: list[R]) -> None:
+        parts[start] = result
+        finished[0] += len(result)
+        if progress:
+            progress(finished[0], total)
+
+    def collect() -> None:
+        left = forks
+        while left:
+            message = done.get()
+            if message is None:
+                left -= 1
+            elif message[2] is not None:
+                errors.append(message[2])
+            else:
+                note(message[0], message[1])
+
+    processes = [ctx.Process(target=child, daemon=True) for _ in range(forks)]
+    gc.freeze()  # the forks share the data built so far; keep this process's GC off it
     for process in processes:
         process.start()
-    parts: dict[int, list[R]] = {}
-    failure: BaseException | None = None
-    finished = 0
+    collector = threading.Thread(target=collect, daemon=True)
+    collector.start()
     try:
-        for _ in bounds:
-            start, result, error = done.get()
-            if error is not None and failure is None:
-                failure = error
-            parts[start] = result or []
-            finished += len(parts[start])
-            if progress:
-                progress(finished, total)
+        if first is not None:
+            first()
+        while not errors and (bound := tasks.get()) is not None:
+            note(bound[0], work(items[bound[0] : bound[1]]))
+        if errors:
+            raise errors[0]
+        while collector.is_alive():
+            collector.join(0.2)
+            if any(p.exitcode not in (None, 0) for p in processes):
+                raise BuildFailed("a worker process died; run again with --jobs 1 to see why")
+    except BaseException:
+        for process in processes:
+            process.terminate()
+        for _ in range(forks):
+            done.put(None)  # lets the collector finish
+        raise
     finally:
         for process in processes:
-            if failure is not None:
-                process.terminate()
             process.join()
-    if failure is not None:
-        raise failure
+        gc.unfreeze()
+    if errors:
+        raise errors[0]
     return [r for start, _ in bounds for r in parts[start]]
-
-
-def in_background(work: Callable[[], R]) -> Callable[[], R]:
-    """Start `work` in a forked process; the returned function waits for its result.
-
-    Without fork, `work` runs at once. An exception in the worker is raised
-    by the waiting function.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        value = work()
-        return lambda: value
-    ctx = multiprocessing.get_context("fork")
-    done = ctx.SimpleQueue()
-
-    def child() -> None:
-        try:
-            done.put((work(), None))
-        except Exception as exc:  # reported in the parent
-            done.put((None, exc))
-
-    process = ctx.Process(target=child, daemon=True)
-    process.start()
-
-    def wait() -> R:
-        value, error = done.get()
-        process.join()
-        if error is not None:
-            raise error
-        return value
-
-    return wait

@@ -47,9 +47,9 @@ import re
 import sys
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterable
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain, count, repeat
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -194,7 +194,7 @@ def shard_of(pair: str, shards: int) -> int:
     return h % shards
 
 
-def encode(ids: list[int], total: int) -> str:
+def encode(ids: Sequence[int], total: int) -> str:
     """A posting (ascending ids) as the shorter of a bitmap and fixed-width gaps."""
     bitmap_bytes = (total + 7) // 8
     if len(ids) <= bitmap_bytes:
@@ -236,80 +236,79 @@ def decode(posting: str, total: int) -> list[int]:
     return ids
 
 
-def invert(key_sets: Iterable[set[int]], ids: Iterable[int] | None = None) -> dict[int, list[int]]:
-    """pair key → ascending ids (positions in `key_sets`, or `ids`) of the units holding it.
-
-    One append per (unit, pair) is the bulk of the index's build time; this
-    plain loop measured faster than every map/deque variant tried, and than
-    forked workers sending their postings back (on two cores).
-    """
-    postings: defaultdict[int, list[int]] = defaultdict(list)
-    for i, keys in zip(count() if ids is None else ids, key_sets, strict=False):
-        for key in keys:
-            postings[key].append(i)
-    return postings
-
-
 def _dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def index_files(
     catalog: Catalog, config: Config, version: str | None = None
-) -> list[tuple[str, bytes]]:
-    """Every file of the search index, as (output path, bytes).
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of the search index, as (output path, bytes), made as they are asked for.
 
-    `version` (cache-busting for the browser) defaults to a hash of the files;
-    the build passes its fingerprint of the documents, which `patch_index`
-    can reproduce without reading every file.
+    Documents are read once, in order: each one's files come out at once
+    and only its pairs are kept (one array of unit ids per pair: appending
+    to it, once per unit and pair, is the bulk of the index's build time).
+    `version` (cache-busting for the browser) defaults to a hash of the
+    files; the build passes its fingerprint of the documents, which
+    `patch_index` can reproduce without reading every file.
     """
     docs = catalog.documents
     total = len(docs)
-    pieces = [parts(plain_text(doc.html)) for doc in docs]
-    starts = list(accumulate(map(len, pieces), initial=0))  # each document's first unit
-    every_unit = chain.from_iterable(
-        units(doc.title, texts) for doc, texts in zip(docs, pieces, strict=True)
-    )
-    body = invert(map(pair_keys, every_unit))
-    title = invert(map(pair_keys, (d.title for d in docs)), starts)
-    more = [u for i in range(total) for u in range(starts[i] + 1, starts[i + 1])]
-    files: list[tuple[str, bytes]] = []
-    for i, (doc, texts) in enumerate(zip(docs, pieces, strict=True)):
-        first, *rest = fragments(doc, texts)
-        files.append((f"search/docs/{i}.json", first))
-        files += [(f"search/docs/{i}.{k}.json", part) for k, part in enumerate(rest, 1)]
-    shards = _shards(body, title, starts[-1])
-    files += [(f"search/shards/{k}.json", _dump(group)) for k, group in enumerate(shards)]
+    body: defaultdict[int, array] = defaultdict(_ids_array)
+    title: defaultdict[int, array] = defaultdict(_ids_array)
+    more: list[int] = []
+    unit = 0
+    digest = hashlib.blake2b(digest_size=6)
+    for i, doc in enumerate(docs):
+        pieces = parts(plain_text(doc.html))
+        for key in pair_keys(doc.title):
+            title[key].append(unit)
+        more += range(unit + 1, unit + len(pieces))
+        for text in units(doc.title, pieces):
+            for key in pair_keys(text):
+                body[key].append(unit)
+            unit += 1
+        first, *rest = fragments(doc, pieces)
+        for rel, data in [
+            (f"search/docs/{i}.json", first),
+            *((f"search/docs/{i}.{k}.json", part) for k, part in enumerate(rest, 1)),
+        ]:
+            digest.update(data)
+            yield rel, data
+    shards = _shards(body, title, unit)
+    del body, title
     chosen = facets(catalog)
     by_facet: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, doc in enumerate(docs):
         for kind, values in facet_values(doc).items():
             for value in values:
                 by_facet[kind, value].append(i)
+    later = [(f"search/shards/{k}.json", _dump(group)) for k, group in enumerate(shards)]
     for kind, field in FACET_KINDS:
         for n, value in enumerate(getattr(chosen, field)):
             posting = encode(by_facet[kind, value.name], total)
-            files.append((f"search/facets/{kind}{n}.json", _dump(posting)))
-    if version is None:
-        digest = hashlib.blake2b(digest_size=6)
-        for _, data in files:
-            digest.update(data)
-        version = digest.hexdigest()
+            later.append((f"search/facets/{kind}{n}.json", _dump(posting)))
+    for rel, data in later:
+        digest.update(data)
+        yield rel, data
     meta = {
         "format": FORMAT,
-        "version": version,
+        "version": version or digest.hexdigest(),
         "documents": total,
-        "units": starts[-1],
-        "more": encode(more, starts[-1]),
+        "units": unit,
+        "more": encode(more, unit),
         "shards": len(shards),
         "facets": {kind: [v.name for v in getattr(chosen, f)] for kind, f in FACET_KINDS},
     }
-    files.append(("search/meta.json", _dump(meta)))
-    return files
+    yield "search/meta.json", _dump(meta)
+
+
+def _ids_array() -> array:
+    return array("I")
 
 
 def _shards(
-    body: dict[int, list[int]], title: dict[int, list[int]], total: int
+    body: dict[int, Sequence[int]], title: dict[int, Sequence[int]], total: int
 ) -> list[dict[str, str | list[str]]]:
     """Postings grouped by the hash of their pair into files of about SHARD_BYTES."""
     entries: dict[str, str | list[str]] = {}

@@ -166,19 +166,11 @@ class Writer:
 
     def put(self, rel: str, data: bytes) -> bool:
         """Stage `data` unless the output already holds exactly these bytes."""
-        changed = self.put_unclaimed(rel, data)
+        changed = not same_bytes(self.output / safe_relpath(rel), data)
+        if changed:
+            self.target(rel).write_bytes(data)
         self.staged_by_worker(rel, changed)
         return changed
-
-    def put_unclaimed(self, rel: str, data: bytes) -> bool:
-        """Stage `data` if it differs from the output; the caller claims and records it.
-
-        Safe to call from a forked worker: it only writes one staging file.
-        """
-        if same_bytes(self.output / safe_relpath(rel), data):
-            return False
-        self.target(rel).write_bytes(data)
-        return True
 
     def staged_by_worker(self, rel: str, changed: bool) -> None:
         if changed:

@@ -1,0 +1,61 @@
+import os
+import time
+
+import pytest
+
+from sitegen.errors import BuildFailed
+from sitegen.parallel import run_chunks
+
+
+def _pids(chunk):
+    time.sleep(0.01)  # long enough for the fork to take chunks too
+    return [(item, os.getpid()) for item in chunk]
+
+
+def test_results_keep_item_order_and_this_process_takes_a_share():
+    done = run_chunks(_pids, list(range(2000)), jobs=2, chunk_size=50)
+    assert [item for item, _ in done] == list(range(2000))
+    workers = {pid for _, pid in done}
+    assert os.getpid() in workers
+    assert len(workers) == 2
+
+
+def test_the_first_job_runs_here_once_and_before_this_process_renders():
+    seen = []
+    done = run_chunks(
+        _pids, list(range(1000)), jobs=2, chunk_size=50, first=lambda: seen.append(os.getpid())
+    )
+    assert seen == [os.getpid()]
+    assert [item for item, _ in done] == list(range(1000))
+
+
+def test_the_first_job_runs_without_items_or_forks():
+    seen = []
+    assert run_chunks(_pids, [], jobs=2, first=lambda: seen.append(1)) == []
+    assert seen == [1]
+
+
+def _fails_on_777(chunk):
+    if 777 in chunk:
+        raise BuildFailed("item 777 is bad")
+    return list(chunk)
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_an_error_in_any_worker_reaches_the_caller(jobs):
+    with pytest.raises(BuildFailed, match="777"):
+        run_chunks(_fails_on_777, list(range(3000)), jobs=jobs, chunk_size=100)
+
+
+def _dies(chunk):
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return list(chunk)
+
+
+PARENT = os.getpid()
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_message():
+    with pytest.raises(BuildFailed, match="worker process died"):
+        run_chunks(_dies, list(range(3000)), jobs=2, chunk_size=10)
