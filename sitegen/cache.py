@@ -18,6 +18,7 @@ uses, so the cache cannot serve a stale page; when in doubt it misses.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import os
 import pickle
@@ -28,9 +29,17 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import Config
-from sitegen.sources.document import Document
+from sitegen.render import Entry, PageInfo, Paginator
+from sitegen.sources.document import Document, Link
 
 FORMAT = 4
+
+# Types of template values that cannot hold a document (render's index
+# entries and paginators hold names, URLs and counts), so `sources` stops there.
+_LEAVES = frozenset(
+    {str, int, float, bool, bytes, type(None), dt.datetime, Link, Entry, Paginator, PageInfo}
+)
+_NONE: frozenset[str] = frozenset()
 
 
 def cache_dir(config: Config) -> Path:
@@ -173,29 +182,22 @@ class Fingerprints:
         return digest
 
     def shows_any(self, context: dict[str, Any], changed: set[str]) -> bool:
-        """Whether a page's values hold a document from `changed` (fast paths first)."""
-        for value in context.values():
-            kind = type(value)
-            if kind is Document:
-                if value.source in changed:
-                    return True
-            elif kind is list and value and type(value[0]) is Document:
-                if any(doc.source in changed for doc in value):
-                    return True
-            elif not isinstance(value, str | int | float | bool | type(None)) and not (
-                changed.isdisjoint(self.sources(value))
-            ):
-                return True
-        return False
+        """Whether a page's values hold a document from `changed`."""
+        return any(not changed.isdisjoint(self.sources(value)) for value in context.values())
 
     def sources(self, value: Any) -> frozenset[str]:
         """Source paths of the documents anywhere in a template value, memoised."""
-        if isinstance(value, Document):
+        kind = type(value)
+        if kind is Document:
             return frozenset((value.source,))
-        if isinstance(value, str | int | float | bool | bytes | type(None)):
-            return frozenset()
-        if isinstance(value, list) and all(type(item) is Document for item in value):
-            return frozenset([item.source for item in value])  # a page's posts: the common case
+        if kind in _LEAVES:
+            return _NONE
+        if kind is list or kind is tuple:
+            kinds = set(map(type, value))
+            if kinds <= _LEAVES:
+                return _NONE
+            if kinds == {Document}:
+                return frozenset([item.source for item in value])  # a page's posts
         key = id(value)
         found = self._sources.get(key)
         if found is None:
@@ -220,13 +222,13 @@ class Fingerprints:
                 value.source_sha,
                 value.source,
                 value.url,
-                value.categories,
-                value.tags,
-                value.publication,
-                value.issue,
+                tuple(tuple((c.name, c.url) for c in path) for path in value.categories),
+                tuple((t.name, t.url) for t in value.tags),
+                value.publication and (value.publication.name, value.publication.url),
+                value.issue and (value.issue.name, value.issue.url),
                 value.source_url,
-            )
-            return hashlib.blake2b(repr(linked).encode(), digest_size=16).digest()
+            )  # plain tuples: far cheaper to serialise than the dataclasses
+            return hashlib.blake2b(pickle.dumps(linked, protocol=5), digest_size=16).digest()
         if isinstance(value, dict):
             return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
         return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
@@ -236,24 +238,21 @@ def catalog_shape(docs: list[Document]) -> str:
     """Everything about the documents that decides which pages exist and what
     their index entries, paginators and calendars say: URLs, dates, category
     and tag names, kinds, publications, issue membership."""
-    digest = hashlib.blake2b(digest_size=16)
-    for d in docs:
-        digest.update(
-            repr(
-                (
-                    d.source,
-                    d.url,
-                    d.date.isoformat(),
-                    d.category_paths,
-                    d.tag_names,
-                    d.kind,
-                    d.publication_name,
-                    d.meta.get("publication_kind"),
-                    d.source_file,
-                )
-            ).encode()
+    shape = [
+        (
+            d.source,
+            d.url,
+            d.date.isoformat(),
+            d.category_paths,
+            d.tag_names,
+            d.kind,
+            d.publication_name,
+            d.meta.get("publication_kind"),
+            d.source_file,
         )
-    return digest.hexdigest()
+        for d in docs
+    ]
+    return hashlib.blake2b(pickle.dumps(shape, protocol=5), digest_size=16).hexdigest()
 
 
 def pages_to_render(

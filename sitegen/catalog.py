@@ -9,10 +9,10 @@ page or periodical issue) belong to their publication, not to the lists.
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sitegen import urls
 from sitegen.config import Config
@@ -330,6 +330,14 @@ def _link_issue(
     return Link(issue.title, url_of[issue.source])
 
 
+def with_links(doc: Document, **links: Any) -> Document:
+    """`doc` with the catalog's links filled in: `dataclasses.replace` without
+    re-running `__init__`, which is a good part of building a large catalog."""
+    linked = object.__new__(Document)
+    linked.__dict__.update(vars(doc), **links)
+    return linked
+
+
 def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -> Catalog:
     """Build the site model from every readable, non-draft document."""
     url_of, warnings = assign_urls(docs, config)
@@ -341,6 +349,8 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
     pubs = _publications(placed)
     pub_links = {p.name: Link(p.name, p.url) for p in pubs}
     issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}
+    category_links = {path: Link(node.name, node.url) for path, node in category_index.items()}
+    tag_links = {name: Link(name, node.url) for name, node in tag_index.items()}
 
     linked: dict[str, Document] = {}
     for doc in placed:
@@ -358,18 +368,15 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
             ()
             if doc.is_issue
             else tuple(
-                tuple(
-                    Link(category_index[path[:i]].name, category_index[path[:i]].url)
-                    for i in range(1, len(path) + 1)
-                )
+                tuple(category_links[path[:i]] for i in range(1, len(path) + 1))
                 for path in doc.category_paths
             )
         )
-        linked[doc.source] = dataclasses.replace(
+        linked[doc.source] = with_links(
             doc,
             url=url_of[doc.source],
             categories=categories,
-            tags=tuple(Link(t, tag_index[t].url) for t in doc.tag_names if t in tag_index),
+            tags=tuple(tag_links[t] for t in doc.tag_names if t in tag_links),
             publication=pub_links.get(doc.publication_name),
             issue=_link_issue(doc, issues_by_source, url_of),
             source_url=source_url,
