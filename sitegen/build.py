@@ -237,47 +237,51 @@ def build(
     site = site_info(config)
     env = make_environment(config)
     fingerprints = Fingerprints(rkey)
-    writer = Writer(config.output_dir, state.outputs if state.outputs else None)
-    claimed: list[tuple[str, Page]] = []
-    for page in pages:
-        rel = output_path(page.url)
-        if writer.claim(rel, page.template):
-            claimed.append((rel, page))
-        else:
-            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
-    shape = catalog_shape(catalog.documents)
-    digests = {d.source: fingerprints.value(d) for d in catalog.documents}
-    out_prefix = str(config.output_dir) + os.sep
-    same_shape = state.shape == shape
-    changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
-    page_prints, todo = pages_to_render(
-        claimed,
-        state,
-        fingerprints,
-        same_inputs=same_shape and summary.render_key == rkey,
-        changed=changed,
-        exists=lambda rel: os.path.isfile(out_prefix + rel),
-    )
-    writer.unchanged += len(claimed) - len(todo)
-    stage("fingerprint")
-
-    def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
-        done = []
-        for rel, page in chunk:
-            try:
-                data = render_page(env, page, site)
-            except Exception as exc:  # a theme can fail in any way; report where
-                raise template_error(exc, page.template) from None
-            changed = not same_bytes(config.output_dir / rel, data)
-            if changed:
-                writer.target(rel).write_bytes(data)
-            known = page_prints[rel]
-            done.append(
-                (rel, changed, known or fingerprints.page(page.template, page.info, page.context))
-            )
-        return done
-
+    writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache)
     try:
+        claimed: list[tuple[str, Page]] = []
+        for page in pages:
+            rel = output_path(page.url)
+            if writer.claim(rel, page.template):
+                claimed.append((rel, page))
+            else:
+                reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+        shape = catalog_shape(catalog.documents)
+        digests = {d.source: fingerprints.value(d) for d in catalog.documents}
+        out_prefix = str(config.output_dir) + os.sep
+        same_shape = state.shape == shape
+        changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
+        page_prints, todo = pages_to_render(
+            claimed,
+            state,
+            fingerprints,
+            same_inputs=same_shape and summary.render_key == rkey,
+            changed=changed,
+            exists=lambda rel: os.path.isfile(out_prefix + rel),
+        )
+        writer.unchanged += len(claimed) - len(todo)
+        stage("fingerprint")
+
+        def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
+            done = []
+            for rel, page in chunk:
+                try:
+                    data = render_page(env, page, site)
+                except Exception as exc:  # a theme can fail in any way; report where
+                    raise template_error(exc, page.template) from None
+                changed = not same_bytes(config.output_dir / rel, data)
+                if changed:
+                    writer.stage(rel, data)
+                known = page_prints[rel]
+                done.append(
+                    (
+                        rel,
+                        changed,
+                        known or fingerprints.page(page.template, page.info, page.context),
+                    )
+                )
+            return done
+
         make_search, finish_search = _plan_search(
             writer, catalog, config, state, fingerprints, changed if same_shape else None
         )

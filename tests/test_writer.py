@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from sitegen.errors import BuildFailed, OutputPathError
@@ -116,3 +118,36 @@ def test_a_first_build_is_staged_as_a_tree_and_moved_in_whole(tmp_path):
     second = Writer(out)
     assert not second.fresh
     second.abort()
+
+
+def test_re_rendered_pages_keep_one_spare_each_and_never_write_through_a_link(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    files = [f"p{i}/index.html" for i in range(20)]
+    for rel in files:
+        first.write(rel, b"old " * 1000, "t")
+    previous = first.commit()
+    backup = tmp_path / "backup.html"
+    os.link(out / "p7/index.html", backup)  # as `cp -al` or rsync --link-dest would
+    for round in range(3):
+        writer = Writer(out, previous=previous)
+        for rel in files[: 20 - round]:
+            writer.write(rel, f"new {round} ".encode() * (900 + round), "t")
+        previous = writer.commit()
+        assert (out / "p7/index.html").read_bytes() == f"new {round} ".encode() * (900 + round)
+        assert backup.read_bytes() == b"old " * 1000
+    assert not (out / "p19").exists()
+    assert len(list((out / ".sitegen/pool").iterdir())) == 18  # removed pages lose their spare
+    Writer(out, previous=previous, keep_pool=False).abort()
+    assert not any((out / ".sitegen/pool").iterdir())
+
+
+def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    with pytest.raises(BuildFailed, match="another sitegen build"):
+        Writer(out)
+    first.write("index.html", b"home", "t")
+    first.commit()
+    Writer(out, previous={"index.html"}).abort()
+    assert (out / "index.html").read_bytes() == b"home"
