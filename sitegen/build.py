@@ -99,8 +99,12 @@ def load_site(
     state: BuildState | None = None,
     jobs: int = 1,
     found: tuple[list[ContentFile], list[ContentWarning]] | None = None,
+    stats: dict[str, tuple[int, int]] | None = None,
 ) -> Loaded:
-    """Read all content and build the site model; nothing is written."""
+    """Read all content and build the site model; nothing is written.
+
+    `stats` (path → size, mtime, as `_snapshot` makes) saves statting every file again.
+    """
     state = state or BuildState()
     files, warnings = found or discover(config.content_dir, config.exclude)
     for warning in warnings:
@@ -112,22 +116,21 @@ def load_site(
     for item in files:
         if not item.is_document:
             continue
-        try:
-            st = os.stat(item.full)
-        except OSError:
+        size, mtime = (stats or {}).get(item.full) or _stat(item.full)
+        if size < 0:
             todo.append((item.rel, item.full, None))
             continue
         known = state.hashes.get(item.rel) if reuse else None
         cached = state.documents.get(item.rel) if reuse else None
-        if known and known[:2] == (st.st_size, st.st_mtime_ns) and cached and cached[0] == known[2]:
+        if known and known[:2] == (size, mtime) and cached and cached[0] == known[2]:
             hashes[item.rel], documents[item.rel] = known, cached
             continue
         data = Path(item.full).read_bytes() if cached else None
         if data is not None and cached and hashlib.sha256(data).hexdigest() == cached[0]:
-            hashes[item.rel] = (st.st_size, st.st_mtime_ns, cached[0])
+            hashes[item.rel] = (size, mtime, cached[0])
             documents[item.rel] = cached
             continue
-        hashes[item.rel] = (st.st_size, st.st_mtime_ns, "")
+        hashes[item.rel] = (size, mtime, "")
         todo.append((item.rel, item.full, data))
 
     failures: list[SitegenError] = []
@@ -159,18 +162,17 @@ def load_site(
 
 def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
     """Size and mtime of every input, to tell cheaply that nothing changed."""
-    snap: dict[str, tuple[int, int]] = {}
-    for path in [
-        *(f.full for f in files),
-        *map(str, extra),
-        str(config.site_dir / "site.yml"),
-    ]:
-        try:
-            st = os.stat(path)
-            snap[path] = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            snap[path] = (-1, -1)
-    return snap
+    paths = [*(f.full for f in files), *map(str, extra), str(config.site_dir / "site.yml")]
+    return {path: _stat(path) for path in paths}
+
+
+def _stat(path: str) -> tuple[int, int]:
+    """Size and mtime, or (-1, -1) for a file that cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
 
 
 def build(
@@ -225,7 +227,7 @@ def build(
     else:
         state = load_state(config) if use_cache and has_output else BuildState()
     stage("cache load")
-    loaded = load_site(config, reporter, state, jobs, found)
+    loaded = load_site(config, reporter, state, jobs, found, snapshot)
     catalog, result = loaded.catalog, loaded.result
     if tolerate is not None:
         new = [f for f in result.failures if str(f.path) not in tolerate]

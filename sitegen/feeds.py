@@ -4,13 +4,23 @@ so that escaping is never a theme author's problem."""
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape, quoteattr
+from html import escape as _escape
 
 from sitegen import urls
 from sitegen.config import Config
 from sitegen.sources.document import Document
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def escape(text: str) -> str:
+    """XML text content (xml.sax.saxutils would import urllib.request, slow to load)."""
+    return _escape(text, quote=False)
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quotes included."""
+    return f'"{_escape(text)}"'
 
 
 def atom(docs: list[Document], title: str, feed_url: str, page_url: str, config: Config) -> bytes:

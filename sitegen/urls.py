@@ -8,6 +8,7 @@ URLs here are site-relative paths without a leading slash ('' is home,
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from sitegen.slugs import slugify
@@ -61,19 +62,27 @@ def category_feed_url(slugs: tuple[str, ...]) -> str:
     return category_url(slugs) + "atom.xml"
 
 
+_SAFE = "/:@!$'()*+,;~-._"
+_NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/:@!$'()*+,;~\-._]*")  # what quote() leaves alone
+
+
+def _quote(path: str) -> str:
+    """Percent-encode a path; most archive URLs (dates, pages) need nothing, so check first."""
+    return path if _NEEDS_NO_QUOTING.fullmatch(path) else quote(path, safe=_SAFE)
+
+
 def href(url: str, base_path: str) -> str:
     """Root-relative link under the base path, percent-encoded once."""
     if "://" in url or url.startswith(("mailto:", "#", "//")):
         return url
-    path = base_path + url.lstrip("/")
-    return quote(path, safe="/:@!$'()*+,;~-._")
+    return _quote(base_path + url.lstrip("/"))
 
 
 def absolute(url: str, base_url: str) -> str:
     """Full URL for feeds, sitemaps and canonical links."""
     if "://" in url:
         return url
-    return base_url + quote(url.lstrip("/"), safe="/:@!$'()*+,;~-._")
+    return base_url + _quote(url.lstrip("/"))
 
 
 def output_path(url: str) -> str:

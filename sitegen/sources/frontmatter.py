@@ -28,6 +28,82 @@ _KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
 
 MAX_VALUES = 10_000
 
+# The simple front matter nearly every archived post has (`key: value` lines,
+# quoted or plain text values, `- item` lists) is read here directly: PyYAML
+# spends most of a small build's parse time constructing it. Anything else
+# goes to PyYAML; tests check that both read every simple block alike.
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_SIMPLE_ITEM = re.compile(r"( *)- +(.*)")
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
+_DOUBLE_QUOTED = re.compile(r'"([^"\\]*)" *')
+_BOOL = {
+    **dict.fromkeys(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], True),
+    **dict.fromkeys(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], False),
+}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_NOT_PLAIN_TEXT = frozenset("-+0123456789.<=~!&*?:,[]{}#|>'\"%@`")  # may be numbers, YAML syntax
+_UNREAD = object()
+# Characters YAML refuses, or reads as line breaks, or treats specially: leave those to it.
+_NOT_SIMPLE = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _simple_scalar(raw: str) -> Any:
+    """The value of one simple scalar as YAML reads it, or _UNREAD for anything else."""
+    if raw[:1] == "'":
+        match = _SINGLE_QUOTED.fullmatch(raw)
+        return match.group(1).replace("''", "'") if match else _UNREAD
+    if raw[:1] == '"':
+        match = _DOUBLE_QUOTED.fullmatch(raw)
+        return match.group(1) if match else _UNREAD
+    text = raw.rstrip(" ")
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if text[0] in _NOT_PLAIN_TEXT or ": " in text or " #" in text or text.endswith(":"):
+        return _UNREAD
+    return text
+
+
+def _simple(block: str) -> dict[str, Any] | None:
+    """`block` read as simple front matter, or None when it needs the YAML parser."""
+    if _NOT_SIMPLE.search(block):
+        return None
+    lines = block.split("\n")
+    meta: dict[str, Any] = {}
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip(" "):
+            continue
+        match = _SIMPLE_KEY.fullmatch(line)
+        if not match or match.group(1) in _BOOL or match.group(1) in _NULL:
+            return None
+        key, raw = match.groups()
+        if raw and raw.strip(" "):
+            value = _simple_scalar(raw)
+        else:
+            items: list[Any] = []
+            indent = None
+            while i < len(lines) and (item := _SIMPLE_ITEM.fullmatch(lines[i])):
+                if indent is not None and item.group(1) != indent:
+                    return None
+                indent = item.group(1)
+                items.append(_simple_scalar(item.group(2)))
+                i += 1
+            if i < len(lines) and lines[i][:1] == " " and lines[i].strip(" "):
+                return None  # an indented line that is not an item: nested YAML
+            value = items or None
+            if any(v is _UNREAD for v in items):
+                return None
+        if value is _UNREAD:
+            return None
+        meta[key] = value
+    return meta
+
 
 def _expands_beyond(value: Any, budget: int) -> bool:
     """True for an alias bomb: a small YAML text that expands to millions of values."""
@@ -78,6 +154,11 @@ def split(text: str, path: str = "") -> FrontMatter:
         )
     block = stripped[start : closing.start()]
     first_yaml_line = skipped + 2
+    body = stripped[closing.end() :].lstrip("\n")
+    body_line = skipped + 1 + stripped.count("\n", 0, len(stripped) - len(body))
+    simple = _simple(block)
+    if simple is not None:
+        return FrontMatter(simple, body, body_line, _key_lines(block, first_yaml_line))
     try:
         meta = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
@@ -116,10 +197,12 @@ def split(text: str, path: str = "") -> FrontMatter:
             first_yaml_line,
             "write it as `key: value` lines",
         )
-    key_lines = {
-        m.group(1).strip("'\""): first_yaml_line + block.count("\n", 0, m.start())
+    return FrontMatter(meta, body, body_line, _key_lines(block, first_yaml_line))
+
+
+def _key_lines(block: str, first_line: int) -> dict[str, int]:
+    """The file line of each top-level key, for messages about its value."""
+    return {
+        m.group(1).strip("'\""): first_line + block.count("\n", 0, m.start())
         for m in _KEY.finditer(block)
     }
-    body = stripped[closing.end() :].lstrip("\n")
-    body_line = skipped + 1 + stripped.count("\n", 0, len(stripped) - len(body))
-    return FrontMatter(meta, body, body_line, key_lines)
