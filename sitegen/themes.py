@@ -8,7 +8,6 @@ the copy shipped with sitegen).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -86,12 +85,24 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     base_path, base_url = config.base_path, config.base_url
 
-    def target_url(target: Any) -> str:
-        return target if isinstance(target, str) else str(getattr(target, "url", ""))
+    # The same few thousand URLs are linked from many pages, 25 times a page:
+    # encode each once per build, and keep the lookup cheap.
+    hrefs: dict[str, str] = {}
+    fulls: dict[str, str] = {}
 
-    # The same few thousand URLs are linked from many pages: encode each once per build.
-    href = functools.lru_cache(maxsize=None)(lambda url: urls.href(url, base_path))
-    full = functools.lru_cache(maxsize=None)(lambda url: urls.absolute(url, base_url))
+    def url_for(target: Any) -> str:
+        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
+        found = hrefs.get(url)
+        if found is None:
+            found = hrefs[url] = urls.href(url, base_path)
+        return found
+
+    def abs_url(target: Any) -> str:
+        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
+        found = fulls.get(url)
+        if found is None:
+            found = fulls[url] = urls.absolute(url, base_url)
+        return found
     fragments: dict[tuple, Any] = {}
 
     def cached(*key: Any, caller: Callable[[], Any]) -> Any:
@@ -101,8 +112,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         return fragments[key]
 
     env.globals.update(
-        url_for=lambda target: href(target_url(target)),
-        abs_url=lambda target: full(target_url(target)),
+        url_for=url_for,
+        abs_url=abs_url,
         cached=cached,
     )
     env.filters.update(

@@ -167,7 +167,12 @@ class Writer:
         path = os.path.join(self.staging, rel)
         folder = os.path.dirname(path)
         if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
+            try:
+                os.mkdir(folder)  # its parent is usually there: a page's folder in a day's
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
         return Path(path)
 
