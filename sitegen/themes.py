@@ -85,24 +85,6 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     base_path, base_url = config.base_path, config.base_url
 
-    # The same few thousand URLs are linked from many pages, 25 times a page:
-    # encode each once per build, and keep the lookup cheap.
-    hrefs: dict[str, str] = {}
-    fulls: dict[str, str] = {}
-
-    def url_for(target: Any) -> str:
-        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
-        found = hrefs.get(url)
-        if found is None:
-            found = hrefs[url] = urls.href(url, base_path)
-        return found
-
-    def abs_url(target: Any) -> str:
-        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
-        found = fulls.get(url)
-        if found is None:
-            found = fulls[url] = urls.absolute(url, base_url)
-        return found
     fragments: dict[tuple, Any] = {}
 
     def cached(*key: Any, caller: Callable[[], Any]) -> Any:
@@ -112,8 +94,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         return fragments[key]
 
     env.globals.update(
-        url_for=url_for,
-        abs_url=abs_url,
+        url_for=_linker(lambda url: urls.href(url, base_path)),
+        abs_url=_linker(lambda url: urls.absolute(url, base_url)),
         cached=cached,
     )
     env.filters.update(
@@ -122,6 +104,21 @@ def make_environment(config: Config) -> jinja2.Environment:
         unproxy=lambda url: unproxy(str(url or ""), config.image_proxies),
     )
     return env
+
+
+def _linker(encode: Callable[[str], str]) -> Callable[[Any], str]:
+    """A template's link function (a URL or anything with `.url`), encoding each URL
+    once per build: the same few thousand are linked 25 times a page."""
+    done: dict[str, str] = {}
+
+    def link(target: Any) -> str:
+        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
+        found = done.get(url)
+        if found is None:
+            found = done[url] = encode(url)
+        return found
+
+    return link
 
 
 def template_error(exc: Exception, template: str) -> ThemeError:
