@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import os
 import pickle
 from collections.abc import Callable
@@ -227,21 +228,35 @@ class Fingerprints:
                 value.publication and (value.publication.name, value.publication.url),
                 value.issue and (value.issue.name, value.issue.url),
                 value.source_url,
-            )  # plain tuples: far cheaper to serialise than the dataclasses
-            return hashlib.blake2b(pickle.dumps(linked, protocol=5), digest_size=16).digest()
+            )
+            return hashlib.blake2b(_serial(linked), digest_size=16).digest()
         if isinstance(value, dict):
             return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
         return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
 
 
+def _serial(value: Any) -> bytes:
+    """Equal plain values (tuples, strings, numbers) as equal bytes, cheaply.
+
+    Not pickle: it writes a string shared by two places once, so equal
+    values that share objects differently would differ.
+    """
+    return json.dumps(value, ensure_ascii=False, default=repr).encode()
+
+
 def catalog_shape(docs: list[Document]) -> str:
-    """Everything about the documents that decides which pages exist and what
-    their index entries, paginators and calendars say: URLs, dates, category
-    and tag names, kinds, publications, issue membership."""
+    """Everything about the documents that decides which index pages exist and
+    what their entries, paginators and calendars say: dates, category and tag
+    names, kinds, publications, issue membership.
+
+    A document's own URL is not part of it: every page that shows a URL
+    holds its document (or, for an issue, the articles linking it), whose
+    fingerprint includes the URL, so a retitled post that moves re-renders
+    just its neighbours and lists, and the search index is patched.
+    """
     shape = [
         (
             d.source,
-            d.url,
             d.date.isoformat(),
             d.category_paths,
             d.tag_names,
@@ -252,7 +267,7 @@ def catalog_shape(docs: list[Document]) -> str:
         )
         for d in docs
     ]
-    return hashlib.blake2b(pickle.dumps(shape, protocol=5), digest_size=16).hexdigest()
+    return hashlib.blake2b(_serial(shape), digest_size=16).hexdigest()
 
 
 def pages_to_render(

@@ -257,3 +257,56 @@ def test_an_edited_search_index_equals_one_built_from_scratch(site, tmp_path, ol
     fresh = load_config(site, tmp_path / "fresh")
     build(fresh, BufferReporter(), jobs=1, use_cache=False)
     assert _search_files(out) == _search_files(fresh.output_dir)
+
+
+def _site_files(out):
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.rglob("*")
+        if p.is_file() and ".sitegen" not in p.parts
+    }
+
+
+@pytest.mark.parametrize(
+    "edit",
+    ["retitle: the post moves", "new body", "recategorise", "redate", "delete", "add"],
+)
+def test_every_kind_of_edit_gives_the_bytes_of_a_clean_build(site, tmp_path, edit):
+    first, _ = run(site)
+    path = site / "content" / "p05.md"
+    text = path.read_text(encoding="utf-8")
+    if edit.startswith("retitle"):
+        path.write_text(text.replace("第05篇", "第五篇改名"), "utf-8")
+    elif edit == "new body":
+        path.write_text(text.replace("正文。", "新的正文，核酸检测。"), "utf-8")
+    elif edit == "recategorise":
+        path.write_text(text.replace("[新闻, 长春]", "[新闻, 吉林]"), "utf-8")
+    elif edit == "redate":
+        path.write_text(text.replace("2021-03-15", "2021-01-02"), "utf-8")
+    elif edit == "delete":
+        path.unlink()
+    else:
+        (site / "content" / "p99.md").write_text(post("新来的", "2021-02-20 09:00:00"), "utf-8")
+    second, out = run(site)
+    clean = load_config(site, tmp_path / "clean")
+    build(clean, BufferReporter(), jobs=1, use_cache=False)
+    assert _site_files(out) == _site_files(clean.output_dir)
+    if edit in ("retitle: the post moves", "new body"):  # the same index pages: few re-rendered
+        assert second.rendered < first.rendered / 3
+
+
+def test_equal_documents_have_equal_fingerprints_however_their_strings_are_shared():
+    import datetime as dt
+
+    from sitegen.sources.document import Document
+
+    def doc(name, shared):
+        category = "新闻" if shared else "".join(["新", "闻"])  # equal, but another object
+        when = dt.datetime(2022, 4, 8, tzinfo=dt.timezone.utc)
+        return Document(name, name, when, "<p>x</p>", ((category, category),), source_sha="s")
+
+    one = [doc("a.md", True), doc("b.md", True)]
+    two = [doc("a.md", False), doc("b.md", False)]
+    assert cache.catalog_shape(one) == cache.catalog_shape(two)
+    prints = cache.Fingerprints("key")
+    assert prints.value(one[0]) == prints.value(two[0])
