@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sitegen.config import load_config  # noqa: E402
 from sitegen.preview import Preview  # noqa: E402
 from sitegen.report import BufferReporter  # noqa: E402
-from sitegen.sources.document import read_document  # noqa: E402
+from sitegen.sources.document import decode, parse_document  # noqa: E402
 from sitegen.sources.markup import Markup  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,7 +60,7 @@ def pick_post(site: Path) -> tuple[Path, str]:
         text = path.read_text(encoding="utf-8-sig")
         rel = path.relative_to(site / "content").as_posix()
         if text.lstrip().startswith("---"):
-            doc = read_document(path, rel, config.tz, Markup())
+            doc = parse_document(decode(path.read_bytes(), rel), rel, config.tz, Markup())
             if not doc.draft:
                 return path, doc.title
     raise SystemExit("no document with front matter in content/")
