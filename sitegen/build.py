@@ -257,7 +257,8 @@ def build(
             claimed,
             state,
             fingerprints,
-            same_inputs=same_shape and summary.render_key == rkey,
+            same_key=summary.render_key == rkey,
+            same_shape=same_shape,
             changed=changed,
             exists=lambda rel: os.path.isfile(out_prefix + rel),
         )
@@ -274,14 +275,9 @@ def build(
                 changed = not same_bytes(config.output_dir / rel, data)
                 if changed:
                     writer.stage(rel, data)
+                # A page new to the cache was not fingerprinted yet: do it here, in parallel.
                 known = page_prints[rel]
-                done.append(
-                    (
-                        rel,
-                        changed,
-                        known or fingerprints.page(page.template, page.info, page.context),
-                    )
-                )
+                done.append((rel, changed, known or fingerprints.page(*page.fingerprinted)))
             return done
 
         make_search, finish_search = _plan_search(

@@ -274,30 +274,32 @@ def pages_to_render(
     pages: list[tuple[str, Any]],
     state: BuildState,
     fingerprints: Fingerprints,
-    same_inputs: bool,
+    same_key: bool,
+    same_shape: bool,
     changed: set[str],
     exists: Callable[[str], bool],
 ) -> tuple[dict[str, str | None], list[tuple[str, Any]]]:
     """Fingerprints of all pages, and the pages whose output must be rendered.
 
     When templates, config and the catalog's shape are as last time
-    (`same_inputs`), a page can only differ if it shows a document whose
-    fingerprint changed, so only those pages are fingerprinted again. A page
-    the last build did not make is rendered whatever its fingerprint, so
-    that is left (None) for whoever renders it: on a first build, the workers.
+    (`same_key`, `same_shape`), a page can only differ if it shows a document
+    whose fingerprint changed, so only those pages are fingerprinted again.
+    A page the last build did not make, and every page when the render key
+    changed (it is part of every fingerprint), is rendered whatever its
+    fingerprint, so that is left (None) for whoever renders it: the workers.
     """
     prints: dict[str, str | None] = {}
     todo: list[tuple[str, Any]] = []
     for rel, page in pages:
-        old = state.pages.get(rel)
+        old = state.pages.get(rel) if same_key else None
         if old is None:
             prints[rel] = None
             todo.append((rel, page))
             continue
-        if same_inputs and not fingerprints.shows_any(page.context, changed) and exists(rel):
+        if same_shape and not fingerprints.shows_any(page.context, changed) and exists(rel):
             prints[rel] = old
             continue
-        prints[rel] = fingerprints.page(page.template, page.info, page.context)
+        prints[rel] = fingerprints.page(*page.fingerprinted)
         if prints[rel] != old or not exists(rel):
             todo.append((rel, page))
     return prints, todo

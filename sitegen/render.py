@@ -143,6 +143,11 @@ class Page:
     info: PageInfo
     context: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def fingerprinted(self) -> tuple[str, PageInfo, dict[str, Any]]:
+        """What a page's fingerprint is made of (`cache.Fingerprints.page`)."""
+        return self.template, self.info, self.context
+
 
 def site_info(config: Config) -> SiteInfo:
     return SiteInfo(
