@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
+import marshal
 import os
 import pickle
 from collections.abc import Callable
@@ -238,10 +238,14 @@ class Fingerprints:
 def _serial(value: Any) -> bytes:
     """Equal plain values (tuples, strings, numbers) as equal bytes, cheaply.
 
-    Not pickle: it writes a string shared by two places once, so equal
-    values that share objects differently would differ.
+    Not pickle, nor marshal's newer versions: they write a string shared by
+    two places once, so equal values that share objects differently would
+    differ. marshal version 0 writes every value out in full.
     """
-    return json.dumps(value, ensure_ascii=False, default=repr).encode()
+    try:
+        return marshal.dumps(value, 0)
+    except ValueError:  # not a plain value (a YAML set in `meta`, say)
+        return repr(value).encode()
 
 
 def catalog_shape(docs: list[Document]) -> str:

@@ -275,7 +275,7 @@ def index_files(
         ]:
             digest.update(data)
             yield rel, data
-    shards = _shards(body, title, unit)
+    shards, size = _shards(body, title, unit)
     del body, title
     chosen = facets(catalog)
     by_facet: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -298,6 +298,7 @@ def index_files(
         "units": unit,
         "more": encode(more, unit),
         "shards": len(shards),
+        "size": size,
         "facets": {kind: [v.name for v in getattr(chosen, f)] for kind, f in FACET_KINDS},
     }
     yield "search/meta.json", _dump(meta)
@@ -309,8 +310,9 @@ def _ids_array() -> array:
 
 def _shards(
     body: dict[int, Sequence[int]], title: dict[int, Sequence[int]], total: int
-) -> list[dict[str, str | list[str]]]:
-    """Postings grouped by the hash of their pair into files of about SHARD_BYTES."""
+) -> tuple[list[dict[str, str | list[str]]], int]:
+    """Postings grouped by the hash of their pair into files of about SHARD_BYTES,
+    and the size (`_entry_size`) they add up to, which decides how many files."""
     entries: dict[str, str | list[str]] = {}
     size = 0
     for key, ids in body.items():
@@ -320,12 +322,23 @@ def _shards(
         posting = encode(ids, total)
         titled = title.get(key)
         entries[pair] = [posting, encode(titled, total)] if titled else posting
-        size += len(posting) + 12
-    count = max(1, math.ceil(size / SHARD_BYTES))
+        size += _entry_size(entries[pair])
+    count = _shard_count(size)
     grouped: list[dict[str, str | list[str]]] = [{} for _ in range(count)]
     for pair in sorted(entries):
         grouped[shard_of(pair, count)][pair] = entries[pair]
-    return grouped
+    return grouped, size
+
+
+def _entry_size(entry: str | list[str] | None) -> int:
+    """What one shard entry counts towards the shard count: its body posting, and a bit."""
+    if entry is None:
+        return 0
+    return len(entry if isinstance(entry, str) else entry[0]) + 12
+
+
+def _shard_count(size: int) -> int:
+    return max(1, math.ceil(size / SHARD_BYTES))
 
 
 def patch_index(
@@ -339,25 +352,23 @@ def patch_index(
     changed, read from the previous index in `output`; None when that is not
     enough (another shard count, parts added or removed): build it anew.
 
-    The result is byte for byte what `index_files` would write for them.
+    Only the shards holding a pair that a changed text gained or lost are
+    read and written again. The result is byte for byte what `index_files`
+    would write for them.
     """
+    root = output / "search"
     try:
-        meta = json.loads((output / "search" / "meta.json").read_bytes())
-        shards = [
-            json.loads((output / "search" / "shards" / f"{k}.json").read_bytes())
-            for k in range(meta["shards"])
-        ]
+        meta = json.loads((root / "meta.json").read_bytes())
+        count, total_units, size = meta["shards"], meta["units"], meta["size"]
     except (OSError, ValueError, KeyError):
         return None
     docs = catalog.documents
-    total_units = meta["units"]
     if meta.get("format") != FORMAT or meta["documents"] != len(docs):
         return None
     continued = set(decode(meta["more"], total_units))
     starts = [u for u in range(total_units) if u not in continued]
     if len(starts) != len(docs):
         return None
-    entries: dict[str, Any] = {pair: value for shard in shards for pair, value in shard.items()}
     body: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     title: dict[str, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
     files: list[tuple[str, bytes]] = []
@@ -376,12 +387,19 @@ def patch_index(
         for u, (was, now) in enumerate(pairs, start=first):
             _note(body, pair_keys(was), pair_keys(now), u)
         _note(title, pair_keys(before.title), pair_keys(doc.title), first)
-        texts = new_pieces
-        head, *rest = fragments(doc, texts)
+        head, *rest = fragments(doc, new_pieces)
         files.append((f"search/docs/{i}.json", head))
         files += [(f"search/docs/{i}.{k}.json", part) for k, part in enumerate(rest, 1)]
-    touched = set(body) | set(title)
-    for pair in touched:
+    shards: dict[int, dict[str, Any]] = {}
+    for pair in set(body) | set(title):
+        k = shard_of(pair, count)
+        if k not in shards:
+            try:
+                shards[k] = json.loads((root / "shards" / f"{k}.json").read_bytes())
+            except (OSError, ValueError):
+                return None
+        entries = shards[k]
+        size -= _entry_size(entries.get(pair))
         body_ids, title_ids = _ids(entries.get(pair), total_units)
         for target, (gone, new) in ((body_ids, body[pair]), (title_ids, title[pair])):
             target.difference_update(gone)
@@ -393,17 +411,13 @@ def patch_index(
             )
         else:
             entries.pop(pair, None)
-    size = sum(len(v if isinstance(v, str) else v[0]) + 12 for v in entries.values())
-    if max(1, math.ceil(size / SHARD_BYTES)) != len(shards):
+        size += _entry_size(entries.get(pair))
+    if _shard_count(size) != count:
         return None
-    dirty = {shard_of(pair, len(shards)) for pair in touched}
-    grouped: dict[int, dict[str, Any]] = {k: {} for k in dirty}
-    for pair in sorted(entries):
-        k = shard_of(pair, len(shards))
-        if k in grouped:
-            grouped[k][pair] = entries[pair]
-    files += [(f"search/shards/{k}.json", _dump(grouped[k])) for k in sorted(dirty)]
-    meta["version"] = version
+    files += [
+        (f"search/shards/{k}.json", _dump(dict(sorted(shards[k].items())))) for k in sorted(shards)
+    ]
+    meta["version"], meta["size"] = version, size
     files.append(("search/meta.json", _dump(meta)))
     return files
 
