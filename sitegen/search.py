@@ -18,8 +18,9 @@ document order; facets and results are per document.
 Files under `search/`, each fetched by `static/search.js` only when needed:
 
 - `meta.json`: counts of documents, units and shards, the build version,
-  filter names, and `more`: the posting of the units that continue a
-  document (so the browser can tell which document a unit belongs to);
+  filter names, `size` (what decides the shard count, for `patch_index`),
+  and `more`: the posting of the units that continue a document (so the
+  browser can tell which document a unit belongs to);
 - `shards/<k>.json`: `{pair: posting}` for the pairs that hash to shard k,
   or `{pair: [posting, title posting]}` when some titles hold the pair
   (title matches are ranked first); postings here are over units;
