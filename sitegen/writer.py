@@ -184,7 +184,11 @@ class Writer:
         in place, so its inode and disk blocks are reused (see `_exchange`).
         """
         path = str(self._target(rel))
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666)
+        except OSError:  # a symlink or folder stands there: never write through it
+            _unlink_any(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             if os.fstat(fd).st_nlink > 1:  # linked from elsewhere (a backup?): never write through
                 os.close(fd)
@@ -237,7 +241,8 @@ class Writer:
         except OSError:
             pass
         target = self._target(rel)
-        target.unlink(missing_ok=True)  # copy2 would write through a pool file's other links
+        if os.path.lexists(target):  # copy2 would write through a pool file's links
+            _unlink_any(str(target))
         shutil.copy2(source, target)
         self.staged.append(rel)
         return True
@@ -345,6 +350,16 @@ def _find_renameat2() -> Callable[..., int] | None:
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _renameat2 = _find_renameat2() if sys.platform == "linux" else None
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _unlink_any(path: str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _has_site(output: Path) -> bool:

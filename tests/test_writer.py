@@ -151,3 +151,21 @@ def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path)
     first.commit()
     Writer(out, previous={"index.html"}).abort()
     assert (out / "index.html").read_bytes() == b"home"
+
+
+def test_a_symlink_planted_in_the_pool_is_replaced_not_written_through(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("index.html", b"home", "t")
+    previous = first.commit()
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"keep me")
+    second = Writer(out, previous=previous)
+    slot = second._target("index.html")
+    slot.unlink(missing_ok=True)
+    slot.symlink_to(outside)
+    second.write("index.html", b"new home", "t")
+    second.commit()
+    assert outside.read_bytes() == b"keep me"
+    assert (out / "index.html").read_bytes() == b"new home"
+    assert not (out / "index.html").is_symlink()
