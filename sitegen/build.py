@@ -241,13 +241,7 @@ def build(
     fingerprints = Fingerprints(rkey)
     writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache)
     try:
-        claimed: list[tuple[str, Page]] = []
-        for page in pages:
-            rel = output_path(page.url)
-            if writer.claim(rel, page.template):
-                claimed.append((rel, page))
-            else:
-                reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+        claimed = _claim_pages(writer, pages, reporter)
         shape = catalog_shape(catalog.documents)
         digests = {d.source: fingerprints.value(d) for d in catalog.documents}
         out_prefix = str(config.output_dir) + os.sep
@@ -291,10 +285,7 @@ def build(
         stage("render")
         _write_feeds(writer, catalog, config)
         search_key, search_files = finish_search()
-        dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
-        sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
-        writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
-        writer.write("robots.txt", feeds.robots(config), "robots")
+        _write_sitemap(writer, catalog, pages, config)
         for rel, path in theme_static.items():
             _copy(writer, rel, path, f"theme file {path}", reporter)
         for item in loaded.files:
@@ -404,6 +395,26 @@ def _progress(reporter: Reporter, label: str):
 def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:
     if not writer.copy(rel, path, origin):
         reporter.warning(f"{origin}: not copied, /{rel} is already written by {writer.owner(rel)}")
+
+
+def _claim_pages(writer: Writer, pages: list[Page], reporter: Reporter) -> list[tuple[str, Page]]:
+    """Each page with its output file; a page whose file is taken is reported and left out."""
+    claimed = []
+    for page in pages:
+        rel = output_path(page.url)
+        if writer.claim(rel, page.template):
+            claimed.append((rel, page))
+        else:
+            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+    return claimed
+
+
+def _write_sitemap(writer: Writer, catalog: Catalog, pages: list[Page], config: Config) -> None:
+    """sitemap.xml (every page but the 404, with its document's date) and robots.txt."""
+    dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
+    sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
+    writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
+    writer.write("robots.txt", feeds.robots(config), "robots")
 
 
 def _write_feeds(writer: Writer, catalog: Catalog, config: Config) -> None:
