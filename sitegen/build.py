@@ -200,6 +200,8 @@ def build(
 
     found = discover(config.content_dir, config.exclude)
     snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
+    if session is not None and session.taken_over(config):
+        session.state = session.summary = None  # another build wrote the output since
     if session is not None and session.summary is not None and has_output:
         summary = session.summary
     else:

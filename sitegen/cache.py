@@ -91,6 +91,12 @@ class Session:
         if self.state is not None and self.summary is not None:
             save_state(config, self.state, self.summary)
 
+    def taken_over(self, config: Config) -> bool:
+        """Whether another build (`sitegen build` while the preview runs) saved its
+        state since this session's last build: the output is then as that build
+        left it, not as this session remembers it. A session's builds save none."""
+        return self.summary is not None and (cache_dir(config) / "summary.pickle").exists()
+
 
 def parse_key(config: Config) -> str:
     """What a parsed document depends on besides its own bytes."""

@@ -310,3 +310,15 @@ def test_equal_documents_have_equal_fingerprints_however_their_strings_are_share
     assert cache.catalog_shape(one) == cache.catalog_shape(two)
     prints = cache.Fingerprints("key")
     assert prints.value(one[0]) == prints.value(two[0])
+
+
+def test_a_build_run_beside_a_preview_session_is_noticed_by_the_session(site):
+    config = load_config(site)
+    session = cache.Session()
+    build(config, BufferReporter(), jobs=1, session=session)
+    deploy = load_config(site, base_url="https://example.org/archive/")
+    build(deploy, BufferReporter(), jobs=1)  # `sitegen build --base-url …` into the same output
+    again = build(config, BufferReporter(), jobs=1, session=session)
+    assert not again.up_to_date
+    home = (config.output_dir / "index.html").read_text(encoding="utf-8")
+    assert "https://example.org/archive/" not in home
