@@ -115,11 +115,9 @@ class Writer:
         pool = self.output / INTERNAL / "pool"
         if self.fresh or not keep_pool:
             shutil.rmtree(pool, ignore_errors=True)
-        if self.fresh:
-            self.staging = self.output / INTERNAL / "staging"
-            shutil.rmtree(self.staging, ignore_errors=True)
-        else:
-            self.staging = pool
+        for left in (self.output / INTERNAL).glob("staging*"):  # a killed build's, if any
+            shutil.rmtree(left, ignore_errors=True)
+        self.staging = self.output / INTERNAL / "staging" if self.fresh else pool
         self.staging.mkdir(exist_ok=True)
 
     @property

@@ -169,3 +169,20 @@ def test_a_symlink_planted_in_the_pool_is_replaced_not_written_through(tmp_path)
     assert outside.read_bytes() == b"keep me"
     assert (out / "index.html").read_bytes() == b"new home"
     assert not (out / "index.html").is_symlink()
+
+
+def test_a_killed_first_builds_half_moved_staging_is_cleared_by_the_next(tmp_path):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("a/index.html", b"a", "t")
+    first.write("b/index.html", b"b", "t")
+    staging = out / ".sitegen" / "staging"
+    (staging / "a").rename(out / "a")  # the commit got this far when the build was killed
+    first._unlock()
+    second = Writer(out)
+    assert not second.fresh and not staging.exists()
+    second.write("a/index.html", b"a", "t")
+    second.write("b/index.html", b"b", "t")
+    second.commit()
+    assert (out / "b/index.html").read_bytes() == b"b"
+    assert [p.name for p in (out / ".sitegen").iterdir() if p.name.startswith("staging")] == []
