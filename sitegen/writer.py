@@ -25,7 +25,7 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # not on Windows: builds there are not locked
+except ImportError:  # Windows has none: builds there are not locked
     fcntl = None  # type: ignore[assignment]
 
 from sitegen.errors import BuildFailed, OutputPathError
@@ -113,12 +113,16 @@ class Writer:
         (self.output / INTERNAL).mkdir(parents=True, exist_ok=True)
         self._lock = _lock(self.output / INTERNAL / "lock")
         pool = self.output / INTERNAL / "pool"
-        if self.fresh or not keep_pool:
-            shutil.rmtree(pool, ignore_errors=True)
-        for left in (self.output / INTERNAL).glob("staging*"):  # a killed build's, if any
-            shutil.rmtree(left, ignore_errors=True)
-        self.staging = self.output / INTERNAL / "staging" if self.fresh else pool
-        self.staging.mkdir(exist_ok=True)
+        try:
+            if self.fresh or not keep_pool:
+                shutil.rmtree(pool, ignore_errors=True)
+            for left in (self.output / INTERNAL).glob("staging*"):  # a killed build's, if any
+                shutil.rmtree(left, ignore_errors=True)
+            self.staging = self.output / INTERNAL / "staging" if self.fresh else pool
+            self.staging.mkdir(exist_ok=True)
+        except BaseException:
+            self._unlock()  # a preview server builds again in this process
+            raise
 
     @property
     def written(self) -> int:
