@@ -164,7 +164,7 @@ class Fingerprints:
     def page(self, template: str, info: Any, context: dict[str, Any]) -> str:
         digest = hashlib.blake2b(self.render_key.encode(), digest_size=16)
         digest.update(template.encode())
-        digest.update(pickle.dumps(info, protocol=5))
+        digest.update(_serial(info))
         for key in sorted(context):
             digest.update(key.encode())
             digest.update(self.value(context[key]))
@@ -238,7 +238,7 @@ class Fingerprints:
             return hashlib.blake2b(_serial(linked), digest_size=16).digest()
         if isinstance(value, dict):
             return self.value([(k, self.value(v)) for k, v in sorted(value.items())])
-        return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).digest()
+        return hashlib.blake2b(_serial(value), digest_size=16).digest()
 
 
 def _serial(value: Any) -> bytes:
@@ -250,7 +250,7 @@ def _serial(value: Any) -> bytes:
     """
     try:
         return marshal.dumps(value, 0)
-    except ValueError:  # not a plain value (a YAML set in `meta`, say)
+    except ValueError:  # not a plain value: a dataclass (whose repr is its values)
         return repr(value).encode()
 
 

@@ -58,18 +58,24 @@ def run_chunks(
                 progress(end, total)
         return results
     ctx = multiprocessing.get_context("fork")
-    tasks, done = ctx.SimpleQueue(), ctx.SimpleQueue()
+    tasks = ctx.SimpleQueue()
     for bound in [*bounds, *[None] * (forks + 1)]:  # one stop mark per worker, this one too
         tasks.put(bound)
+    # Results come back on a pipe only the forks write to: once they are all
+    # gone, however they ended, the collecting thread reads its end.
+    results, results_out = ctx.Pipe(duplex=False)
+    sending = ctx.Lock()
 
     def child() -> None:
+        results.close()
         while (bound := tasks.get()) is not None:
             start, end = bound
             try:
-                done.put((start, work(items[start:end]), None))
+                message = (start, work(items[start:end]), None)
             except Exception as exc:  # reported in the parent, which stops the build
-                done.put((start, None, exc))
-        done.put(None)
+                message = (start, None, exc)
+            with sending:
+                results_out.send(message)
 
     parts: dict[int, list[R]] = {}
     errors: list[BaseException] = []
@@ -82,20 +88,21 @@ def run_chunks(
             progress(finished[0], total)
 
     def collect() -> None:
-        left = forks
-        while left:
-            message = done.get()
-            if message is None:
-                left -= 1
-            elif message[2] is not None:
-                errors.append(message[2])
+        while True:
+            try:
+                start, result, error = results.recv()
+            except (EOFError, OSError):
+                return  # every fork has exited
+            if error is not None:
+                errors.append(error)
             else:
-                note(message[0], message[1])
+                note(start, result)
 
     processes = [ctx.Process(target=child, daemon=True) for _ in range(forks)]
     gc.freeze()  # the forks share the data built so far; keep this process's GC off it
     for process in processes:
         process.start()
+    results_out.close()
     collector = threading.Thread(target=collect, daemon=True)
     collector.start()
     try:
@@ -105,20 +112,19 @@ def run_chunks(
             note(bound[0], work(items[bound[0] : bound[1]]))
         if errors:
             raise errors[0]
-        while collector.is_alive():
-            collector.join(0.2)
-            if any(p.exitcode not in (None, 0) for p in processes):
-                raise BuildFailed("a worker process died; run again with --jobs 1 to see why")
+        collector.join()
+        if errors:
+            raise errors[0]
+        if len(parts) < len(bounds):
+            raise BuildFailed("a worker process died; run again with --jobs 1 to see why")
     except BaseException:
         for process in processes:
             process.terminate()
-        for _ in range(forks):
-            done.put(None)  # lets the collector finish
         raise
     finally:
         for process in processes:
             process.join()
+        collector.join()
+        results.close()
         gc.unfreeze()
-    if errors:
-        raise errors[0]
     return [r for start, _ in bounds for r in parts[start]]

@@ -50,6 +50,7 @@ def test_an_error_in_any_worker_reaches_the_caller(jobs):
 def _dies(chunk):
     if os.getpid() != PARENT:
         os._exit(3)
+    time.sleep(0.01)  # leave chunks for the fork to take (and die on)
     return list(chunk)
 
 
