@@ -8,6 +8,7 @@ the copy shipped with sitegen).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,14 +110,10 @@ def make_environment(config: Config) -> jinja2.Environment:
 def _linker(encode: Callable[[str], str]) -> Callable[[Any], str]:
     """A template's link function (a URL or anything with `.url`), encoding each URL
     once per build: the same few thousand are linked 25 times a page."""
-    done: dict[str, str] = {}
+    encoded = functools.cache(encode)
 
     def link(target: Any) -> str:
-        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
-        found = done.get(url)
-        if found is None:
-            found = done[url] = encode(url)
-        return found
+        return encoded(target if isinstance(target, str) else str(getattr(target, "url", "")))
 
     return link
 

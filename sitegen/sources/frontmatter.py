@@ -96,9 +96,9 @@ def _simple(block: str) -> dict[str, Any] | None:
                 i += 1
             if i < len(lines) and lines[i][:1] == " " and lines[i].strip(" "):
                 return None  # an indented line that is not an item: nested YAML
-            value = items or None
-            if any(v is _UNREAD for v in items):
+            if _UNREAD in items:
                 return None
+            value = items or None
         if value is _UNREAD:
             return None
         meta[key] = value
