@@ -8,6 +8,7 @@ URLs here are site-relative paths without a leading slash ('' is home,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from urllib.parse import quote
 
@@ -68,7 +69,15 @@ _NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/:@!$'()*+,;~\-._]*")  # what quote()
 
 def _quote(path: str) -> str:
     """Percent-encode a path; most archive URLs (dates, pages) need nothing, so check first."""
-    return path if _NEEDS_NO_QUOTING.fullmatch(path) else quote(path, safe=_SAFE)
+    if _NEEDS_NO_QUOTING.fullmatch(path):
+        return path
+    return "/".join(map(_quote_segment, path.split("/")))
+
+
+@functools.cache
+def _quote_segment(segment: str) -> str:
+    """One segment: category and tag names recur in thousands of URLs, and quote() is slow."""
+    return quote(segment, safe=_SAFE)
 
 
 def href(url: str, base_path: str) -> str:

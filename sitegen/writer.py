@@ -31,7 +31,7 @@ except ImportError:  # Windows has none: builds there are not locked
 from sitegen.errors import BuildFailed, OutputPathError
 
 INTERNAL = ".sitegen"  # ours, inside the output: cache and staging; marks the folder as ours
-_BAD_SEGMENTS = {"", ".", ".."}
+_BAD_SEGMENTS = frozenset({"", ".", ".."})
 
 
 def check_output_dir(output: Path, site_dir: Path) -> None:
@@ -81,8 +81,7 @@ def safe_relpath(rel: str) -> str:
     """Validate a site-relative file path; raise if it could leave the output."""
     if "\\" in rel or "\x00" in rel or rel.startswith("/"):
         raise BuildFailed(f"unsafe output path {rel!r}")
-    parts = rel.split("/")
-    if any(p in _BAD_SEGMENTS for p in parts):
+    if not _BAD_SEGMENTS.isdisjoint(rel.split("/")):
         raise BuildFailed(f"unsafe output path {rel!r}")
     return rel
 
