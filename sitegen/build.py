@@ -340,6 +340,7 @@ def _build(
             digests=digests,
             search_key=search_key,
             search_files=search_files,
+            shards=state.shards,
         )
         summary = Summary(
             render_key=rkey,

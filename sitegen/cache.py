@@ -23,6 +23,7 @@ import hashlib
 import marshal
 import os
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ from sitegen.config import Config
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.sources.document import Document, Link
 
-FORMAT = 4
+FORMAT = 5
+_SHARDS = 64  # files the parsed documents are saved in
 
 # Types of template values that cannot hold a document (render's index
 # entries and paginators hold names, URLs and counts), so `sources` stops there.
@@ -74,6 +76,7 @@ class BuildState:
     digests: dict[str, bytes] = field(default_factory=dict)  # source → document fingerprint
     search_key: bytes = b""  # the documents, in order, that the search index was built from
     search_files: list[str] = field(default_factory=list)
+    shards: dict[int, bytes] = field(default_factory=dict)  # see save_state
 
 
 @dataclass
@@ -138,11 +141,42 @@ def load_summary(config: Config) -> Summary:
 
 
 def load_state(config: Config) -> BuildState:
-    return _load(cache_dir(config) / "state.pickle", BuildState)
+    """The last build's state, with the parsed documents of every intact shard."""
+    state = _load(cache_dir(config) / "state.pickle", BuildState)
+    for shard, digest in state.shards.items():
+        try:
+            with (cache_dir(config) / "documents" / f"{shard:02d}.pickle").open("rb") as handle:
+                saved = pickle.load(handle)  # noqa: S301 - our own file, in our own output
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            continue  # its documents are parsed again
+        if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == digest:
+            state.documents.update(saved[1])
+    return state
 
 
 def save_state(config: Config, state: BuildState, summary: Summary) -> None:
-    _save(cache_dir(config) / "state.pickle", state)
+    """Save the state; parsed documents go in shards, and only changed shards are written.
+
+    The documents are most of the state (4 KB each, text and all), and one
+    edited post changes one of them: rewriting all of them was a tenth of a
+    small rebuild. A shard's file carries the digest of what it holds, so a
+    shard left from another build is never mistaken for this one's.
+    """
+    groups: dict[int, dict[str, tuple[str, Document | None]]] = {}
+    for rel, entry in state.documents.items():
+        groups.setdefault(zlib.crc32(rel.encode()) % _SHARDS, {})[rel] = entry
+    shards = {}
+    for shard, group in groups.items():
+        listing = sorted((rel, sha) for rel, (sha, _) in group.items())
+        shards[shard] = hashlib.blake2b(
+            _serial((state.parse_key, listing)), digest_size=16
+        ).digest()
+        path = cache_dir(config) / "documents" / f"{shard:02d}.pickle"
+        if state.shards.get(shard) != shards[shard] or not path.is_file():
+            _save(path, (shards[shard], group))
+    _save(
+        cache_dir(config) / "state.pickle", dataclasses.replace(state, documents={}, shards=shards)
+    )
     _save(cache_dir(config) / "summary.pickle", summary)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from conftest import post
@@ -322,3 +323,31 @@ def test_a_build_run_beside_a_preview_session_is_noticed_by_the_session(site):
     assert not again.up_to_date
     home = (config.output_dir / "index.html").read_text(encoding="utf-8")
     assert "https://example.org/archive/" not in home
+
+
+def test_an_edit_rewrites_only_the_saved_documents_it_changed(site):
+    _, out = run(site)
+    shards = out / ".sitegen" / "documents"
+    before = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    path = site / "content" / "p05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("正文。", "新的正文。"), "utf-8")
+    time.sleep(0.01)
+    second, _ = run(site)
+    assert second.parsed == 1
+    after = {p.name: p.stat().st_mtime_ns for p in shards.iterdir()}
+    assert after.keys() == before.keys()
+    assert sum(after[name] != before[name] for name in after) == 1
+    third, _ = run(site, use_cache=True)
+    assert third.up_to_date
+
+
+def test_damaged_saved_documents_are_parsed_again_not_an_error(site, tmp_path):
+    _, out = run(site)
+    for shard in (out / ".sitegen" / "documents").iterdir():
+        shard.write_bytes(b"not a pickle")
+    touch_later(site / "content" / "p01.md")
+    second, out = run(site)
+    assert second.ok and second.parsed == 12
+    clean = load_config(site, tmp_path / "clean")
+    build(clean, BufferReporter(), jobs=1, use_cache=False)
+    assert _site_files(out) == _site_files(clean.output_dir)
