@@ -38,55 +38,75 @@ def discover(
     """Return the content files (sorted) and warnings about skipped ones."""
     files: list[ContentFile] = []
     warnings: list[ContentWarning] = []
-    if not content_dir.is_dir():
-        return files, warnings
-    root = content_dir.resolve()
-    prefix = len(str(root)) + 1
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        kept = []
-        for name in sorted(dirnames):
-            if name.startswith("."):
-                continue
-            if os.path.islink(os.path.join(dirpath, name)):
-                rel = os.path.join(dirpath, name)[prefix:].replace(os.sep, "/")
-                warnings.append(
-                    ContentWarning(
-                        "symlinked folder skipped",
-                        f"content/{rel}",
-                        hint="copy the folder into content/ instead",
-                    )
-                )
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            full = os.path.join(dirpath, name)
-            rel = full[prefix:].replace(os.sep, "/")
-            if exclude and any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
-                continue
-            if os.path.islink(full):
-                try:
-                    target = Path(full).resolve(strict=True)
-                except (OSError, RuntimeError):
-                    warnings.append(
-                        ContentWarning(
-                            "broken or looping symlink skipped",
-                            f"content/{rel}",
-                            hint="remove the link",
-                        )
-                    )
-                    continue
-                if not target.is_relative_to(root) or not target.is_file():
-                    warnings.append(
-                        ContentWarning(
-                            "symlink points outside content/, skipped",
-                            f"content/{rel}",
-                            hint="copy the file into content/",
-                        )
-                    )
-                    continue
-            files.append(ContentFile(full, rel))
+    if content_dir.is_dir():
+        root = content_dir.resolve()
+        _walk(str(root), "", root, exclude, files, warnings)
     files.sort(key=lambda f: f.rel)
     return files, warnings
+
+
+def _walk(
+    folder: str,
+    rel_folder: str,
+    root: Path,
+    exclude: tuple[str, ...],
+    files: list[ContentFile],
+    warnings: list[ContentWarning],
+) -> None:
+    """One folder: scandir tells files, folders and links apart without a stat each."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
+        rel = rel_folder + name
+        if name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            _walk(entry.path, rel + "/", root, exclude, files, warnings)
+            continue
+        if entry.is_symlink() and _points_at_folder(entry):
+            warnings.append(
+                ContentWarning(
+                    "symlinked folder skipped",
+                    f"content/{rel}",
+                    hint="copy the folder into content/ instead",
+                )
+            )
+            continue
+        if name.endswith("~"):
+            continue
+        if exclude and any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
+            continue
+        if entry.is_symlink() and not _inside(entry.path, rel, root, warnings):
+            continue
+        files.append(ContentFile(entry.path, rel))
+
+
+def _points_at_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: reported as a file below
+        return False
+
+
+def _inside(full: str, rel: str, root: Path, warnings: list[ContentWarning]) -> bool:
+    """Whether a symlinked file points at a file inside content/; warns if not."""
+    try:
+        target = Path(full).resolve(strict=True)
+    except (OSError, RuntimeError):
+        warnings.append(
+            ContentWarning(
+                "broken or looping symlink skipped", f"content/{rel}", hint="remove the link"
+            )
+        )
+        return False
+    if not target.is_relative_to(root) or not target.is_file():
+        warnings.append(
+            ContentWarning(
+                "symlink points outside content/, skipped",
+                f"content/{rel}",
+                hint="copy the file into content/",
+            )
+        )
+        return False
+    return True
