@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sitegen import feeds, search
 from sitegen.cache import (
@@ -314,9 +315,10 @@ def _build(
             writer.staged_by_worker(rel, changed)
             page_prints[rel] = fingerprint
         stage("render")
-        _write_feeds(writer, catalog, config)
+        derived = Derived(writer, state.derived, fingerprints)
+        _write_feeds(derived, catalog, config)
         search_key, search_files = finish_search()
-        _write_sitemap(writer, catalog, pages, config)
+        _write_sitemap(derived, catalog, pages, config)
         for rel, path in theme_static.items():
             _copy(writer, rel, path, f"theme file {path}", reporter)
         for item in loaded.files:
@@ -341,6 +343,7 @@ def _build(
             search_key=search_key,
             search_files=search_files,
             shards=state.shards,
+            derived=derived.keys,
         )
         summary = Summary(
             render_key=rkey,
@@ -441,20 +444,51 @@ def _claim_pages(writer: Writer, pages: list[Page], reporter: Reporter) -> list[
     return claimed
 
 
-def _write_sitemap(writer: Writer, catalog: Catalog, pages: list[Page], config: Config) -> None:
+class Derived:
+    """Feeds and the sitemap: files made from many documents by code, not templates.
+
+    Each is made again only when the values it is made from changed (the
+    render key covers config and code); otherwise the last build's file is kept.
+    """
+
+    def __init__(self, writer: Writer, previous: dict[str, bytes], prints: Fingerprints) -> None:
+        self.writer, self.previous, self.prints = writer, previous, prints
+        self.keys: dict[str, bytes] = {}
+
+    def write(self, rel: str, origin: str, inputs: Any, make: Callable[[], bytes]) -> None:
+        key = self.prints.value((self.prints.render_key, rel, self.prints.value(inputs)))
+        if self.previous.get(rel) == key:
+            kept = self.writer.keep(rel, origin)
+        else:
+            kept = self.writer.write(rel, make(), origin)
+        if kept:
+            self.keys[rel] = key
+
+
+def _write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config: Config) -> None:
     """sitemap.xml (every page but the 404, with its document's date) and robots.txt."""
     dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
     sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
-    writer.write("sitemap.xml", feeds.sitemap(sitemap, config), "sitemap")
-    writer.write("robots.txt", feeds.robots(config), "robots")
+    listing = "\n".join(f"{url} {date}" for url, date in sitemap)
+    derived.write("sitemap.xml", "sitemap", listing, lambda: feeds.sitemap(sitemap, config))
+    derived.writer.write("robots.txt", feeds.robots(config), "robots")
 
 
-def _write_feeds(writer: Writer, catalog: Catalog, config: Config) -> None:
-    writer.write(
-        "atom.xml", feeds.atom(catalog.listed, config.title, "atom.xml", "", config), "feed"
+def _write_feeds(derived: Derived, catalog: Catalog, config: Config) -> None:
+    limit = config.feed_limit
+    derived.write(
+        "atom.xml",
+        "feed",
+        (config.title, catalog.listed[:limit]),
+        lambda: feeds.atom(catalog.listed, config.title, "atom.xml", "", config),
     )
     for node in catalog.all_categories:
         title = f"{config.title} · {' › '.join(node.path)}"
-        writer.write(
-            node.feed, feeds.atom(node.documents, title, node.feed, node.url, config), "feed"
+        derived.write(
+            node.feed,
+            "feed",
+            (title, node.url, node.documents[:limit]),
+            lambda node=node, title=title: feeds.atom(
+                node.documents, title, node.feed, node.url, config
+            ),
         )

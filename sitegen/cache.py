@@ -33,7 +33,7 @@ from sitegen.config import Config
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.sources.document import Document, Link
 
-FORMAT = 5
+FORMAT = 6
 _SHARDS = 64  # files the parsed documents are saved in
 
 # Types of template values that cannot hold a document (render's index
@@ -77,6 +77,7 @@ class BuildState:
     search_key: bytes = b""  # the documents, in order, that the search index was built from
     search_files: list[str] = field(default_factory=list)
     shards: dict[int, bytes] = field(default_factory=dict)  # see save_state
+    derived: dict[str, bytes] = field(default_factory=dict)  # feed or sitemap → its inputs' key
 
 
 @dataclass
