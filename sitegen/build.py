@@ -24,6 +24,7 @@ from sitegen.cache import (
     Fingerprints,
     Session,
     Summary,
+    cache_dir,
     catalog_shape,
     forget_state,
     load_state,
@@ -271,10 +272,12 @@ def _build(
     pages = plan_pages(catalog, config)
     stage("plan")
     site = site_info(config)
-    env = make_environment(config)
     fingerprints = Fingerprints(rkey)
     writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache)
     try:
+        compiled = cache_dir(config) / "templates"
+        compiled.mkdir(exist_ok=True)
+        env = make_environment(config, compiled)
         claimed = _claim_pages(writer, pages, reporter)
         shape = catalog_shape(catalog.documents)
         digests = {d.source: fingerprints.value(d) for d in catalog.documents}

@@ -75,7 +75,9 @@ def iso_date(value: Any) -> str:
     return value.isoformat() if isinstance(value, dt.date) else ""
 
 
-def make_environment(config: Config) -> jinja2.Environment:
+def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Environment:
+    """The theme's Jinja environment; `compiled`, an existing folder, keeps compiled
+    templates between builds (compiling them was a twentieth of a small rebuild)."""
     loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(config)])
     env = jinja2.Environment(
         loader=loader,
@@ -83,6 +85,7 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
     base_path, base_url = config.base_path, config.base_url
 
