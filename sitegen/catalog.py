@@ -232,13 +232,18 @@ def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
                 node = CategoryNode(key[-1], key, urls.category_url(slugs), slugs)
                 nodes[key] = node
                 (parent.children if parent else roots).append(node)
+    lists_of: dict[tuple, list[list[Document]]] = {}  # category_paths → the lists to join
     for doc in listed:
-        seen: set[tuple[str, ...]] = set()
-        for path in doc.category_paths:
-            for depth in range(1, len(path) + 1):
-                if path[:depth] not in seen:
-                    seen.add(path[:depth])
-                    nodes[path[:depth]].documents.append(doc)
+        lists = lists_of.get(doc.category_paths)
+        if lists is None:
+            keys = {
+                path[:depth]: None
+                for path in doc.category_paths
+                for depth in range(1, len(path) + 1)
+            }
+            lists = lists_of[doc.category_paths] = [nodes[key].documents for key in keys]
+        for documents in lists:
+            documents.append(doc)
     for node in nodes.values():
         node.children.sort(key=lambda n: n.name)
     roots.sort(key=lambda n: n.name)
@@ -353,6 +358,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
     tag_links = {name: Link(name, node.url) for name, node in tag_index.items()}
 
     linked: dict[str, Document] = {}
+    trails: dict[tuple, tuple[tuple[Link, ...], ...]] = {}  # category_paths → their links
     for doc in placed:
         source_url = doc.source_file if doc.source_file in static_files else ""
         if doc.source_file and not source_url:
@@ -364,14 +370,12 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
                     "fix the path or re-import the original",
                 )
             )
-        categories = (
-            ()
-            if doc.is_issue
-            else tuple(
+        categories = () if doc.is_issue else trails.get(doc.category_paths)
+        if categories is None:
+            categories = trails[doc.category_paths] = tuple(
                 tuple(category_links[path[:i]] for i in range(1, len(path) + 1))
                 for path in doc.category_paths
             )
-        )
         linked[doc.source] = with_links(
             doc,
             url=url_of[doc.source],

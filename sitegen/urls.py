@@ -8,9 +8,7 @@ URLs here are site-relative paths without a leading slash ('' is home,
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from urllib.parse import quote
 
 from sitegen.slugs import slugify
 
@@ -65,19 +63,23 @@ def category_feed_url(slugs: tuple[str, ...]) -> str:
 
 _SAFE = "/:@!$'()*+,;~-._"
 _NEEDS_NO_QUOTING = re.compile(r"[A-Za-z0-9/:@!$'()*+,;~\-._]*")  # what quote() leaves alone
+_QUOTED_RUN = re.compile(r"[^A-Za-z0-9/:@!$'()*+,;~\-._]+")
 
 
 def _quote(path: str) -> str:
-    """Percent-encode a path; most archive URLs (dates, pages) need nothing, so check first."""
+    """Percent-encode a path exactly as `quote(path, safe=_SAFE)` would.
+
+    Most archive URLs (dates, pages) need nothing, so check first; otherwise
+    encode each run of other characters at once: quote() goes byte by byte
+    in Python, and a sitemap of 20,000 Chinese URLs spent most of its time there.
+    """
     if _NEEDS_NO_QUOTING.fullmatch(path):
         return path
-    return "/".join(map(_quote_segment, path.split("/")))
+    return _QUOTED_RUN.sub(_percent, path)
 
 
-@functools.cache
-def _quote_segment(segment: str) -> str:
-    """One segment: category and tag names recur in thousands of URLs, and quote() is slow."""
-    return quote(segment, safe=_SAFE)
+def _percent(run: re.Match[str]) -> str:
+    return "%" + run[0].encode("utf-8").hex("%").upper()
 
 
 def href(url: str, base_path: str) -> str:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = frozenset(
     [
@@ -132,18 +135,24 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass
 class Markup:
-    """A reusable Markdown converter; one per process, reset between documents."""
+    """A reusable Markdown converter; one per process, reset between documents.
 
-    _md: markdown.Markdown = field(
-        default_factory=lambda: markdown.Markdown(
-            extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
-        )
-    )
+    Python-Markdown is imported on first use: scraped posts are mostly one
+    HTML block, and a small rebuild parses one file, if any.
+    """
+
+    _md: markdown.Markdown | None = None
 
     def to_html(self, body: str) -> str:
         body = limit_nesting(body)
         if is_one_html_block(body):
             return sanitise(body)
+        if self._md is None:
+            import markdown
+
+            self._md = markdown.Markdown(
+                extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
+            )
         self._md.reset()
         return sanitise(self._md.convert(body))
 
