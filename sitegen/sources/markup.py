@@ -147,6 +147,11 @@ class Markup:
         body = limit_nesting(body)
         if is_one_html_block(body):
             return sanitise(body)
+        return self.through_markdown(body)
+
+    def through_markdown(self, body: str) -> str:
+        """`body` converted by Python-Markdown and sanitised, never taking the
+        one-HTML-block shortcut of `to_html`."""
         if self._md is None:
             import markdown
 
