@@ -8,6 +8,7 @@ and pages whose inputs did not change not re-rendered.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import os
@@ -458,7 +459,8 @@ class Derived:
         self.writer, self.previous, self.prints = writer, previous, prints
         self.keys: dict[str, bytes] = {}
 
-    def write(self, rel: str, origin: str, inputs: Any, make: Callable[[], bytes]) -> None:
+    def write(self, rel: str, origin: str, inputs: Any, make: Callable[[], bytes]) -> bool:
+        """Write `rel` (or keep it); False when another file already holds its path."""
         key = self.prints.value((self.prints.render_key, rel, self.prints.value(inputs)))
         if self.previous.get(rel) == key:
             kept = self.writer.keep(rel, origin)
@@ -466,14 +468,34 @@ class Derived:
             kept = self.writer.write(rel, make(), origin)
         if kept:
             self.keys[rel] = key
+        return kept
 
 
 def _write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config: Config) -> None:
-    """sitemap.xml (every page but the 404, with its document's date) and robots.txt."""
+    """sitemap.xml, robots.txt, and one sitemap per top-level section of the site.
+
+    sitemap.xml is an index of the others: one per year of posts, one for
+    the categories, and so on (split again past the protocol's 50,000 URLs),
+    so that an archive of any size stays within the protocol, and an edit
+    makes one section's sitemap again, not all of them.
+    """
     dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
-    sitemap = [(p.url, dates.get(output_path(p.url))) for p in pages if p.url != "404.html"]
-    listing = "\n".join(f"{url} {date}" for url, date in sitemap)
-    derived.write("sitemap.xml", "sitemap", listing, lambda: feeds.sitemap(sitemap, config))
+    sections: dict[str, list[tuple[str, dt.datetime | None]]] = {}
+    for page in pages:
+        if page.url != "404.html":
+            head, slash, _ = page.url.partition("/")
+            section = head if slash and head != "page" else "home"  # home's later pages: page/N/
+            sections.setdefault(section, []).append((page.url, dates.get(output_path(page.url))))
+    names = []
+    for section, entries in sorted(sections.items()):
+        limit = feeds.SITEMAP_LIMIT
+        for part, start in enumerate(range(0, len(entries), limit), 1):
+            chunk = entries[start : start + limit]
+            name = f"sitemap-{section}{'' if start == 0 else f'-{part}'}.xml"
+            listing = "\n".join(f"{url} {date}" for url, date in chunk)
+            if derived.write(name, "sitemap", listing, lambda c=chunk: feeds.sitemap(c, config)):
+                names.append(name)
+    derived.write("sitemap.xml", "sitemap", names, lambda: feeds.sitemap_index(names, config))
     derived.writer.write("robots.txt", feeds.robots(config), "robots")
 
 

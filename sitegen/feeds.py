@@ -62,7 +62,25 @@ def atom(docs: list[Document], title: str, feed_url: str, page_url: str, config:
     return "\n".join(lines).encode("utf-8")
 
 
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, by the sitemaps.org protocol
+
+
+def sitemap_index(names: list[str], config: Config) -> bytes:
+    """sitemap.xml: the list of the site's sitemap files."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(
+            f"  <sitemap><loc>{escape(urls.absolute(n, config.base_url))}</loc></sitemap>"
+            for n in names
+        ),
+        "</sitemapindex>\n",
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
 def sitemap(pages: list[tuple[str, dt.datetime | None]], config: Config) -> bytes:
+    """One sitemap file: at most SITEMAP_LIMIT pages, with their documents' dates."""
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -61,8 +62,49 @@ def test_sub_path_build_links_stay_under_the_base_path(tmp_path):
     assert check_links(out, base_url) == []
     feed = (out / "atom.xml").read_text(encoding="utf-8")
     assert "https://example.org/archive/20" in feed
-    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
-    assert "<loc>https://example.org/archive/</loc>" in sitemap
+    assert "https://example.org/archive/" in sitemap_urls(out, base_url)
+
+
+def sitemap_urls(out: Path, base_url: str) -> set[str]:
+    """Every page URL in the sitemaps that sitemap.xml lists."""
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    found = set()
+    for loc in ElementTree.parse(out / "sitemap.xml").iter(f"{ns}loc"):
+        assert loc.text.startswith(base_url)
+        listed = ElementTree.parse(out / unquote(loc.text[len(base_url) :]))
+        found |= {u.text for u in listed.iter(f"{ns}loc")}
+    return found
+
+
+def test_the_sitemaps_list_every_page_but_the_404_once(sample_output):
+    pages = {
+        p.relative_to(sample_output).as_posix().removesuffix("index.html")
+        for p in sample_output.rglob("*.html")
+        if ".sitegen" not in p.parts and "search/" not in p.as_posix()
+    }
+    pages -= {"404.html"}
+    base = "http://127.0.0.1:8000/"
+    urls = sitemap_urls(sample_output, base)
+    assert {unquote(u[len(base) :]) for u in urls} >= pages
+    assert len(urls) == len(pages) + 1  # and the search page
+
+
+def test_no_sitemap_passes_the_protocols_limit(make_site, monkeypatch):
+    from conftest import post
+
+    from sitegen import feeds
+
+    monkeypatch.setattr(feeds, "SITEMAP_LIMIT", 3)
+    site = make_site({f"p{i}.md": post(f"篇{i}", f"2022-04-0{i} 10:00:00") for i in range(1, 8)})
+    config = load_config(site)
+    assert build(config, BufferReporter()).ok
+    out = config.output_dir
+    for path in out.glob("sitemap-*.xml"):
+        assert path.read_text(encoding="utf-8").count("<url>") <= 3
+    assert "2022-1.xml" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "sitemap-2022-3.xml" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    urls = sitemap_urls(out, config.base_url)
+    assert all(f"2022/04/0{i}/" in " ".join(urls) for i in range(1, 8))
 
 
 def test_seed_post_page_shows_what_a_reader_needs(sample_output):
