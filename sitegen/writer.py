@@ -31,6 +31,7 @@ except ImportError:  # Windows has none: builds there are not locked
 from sitegen.errors import BuildFailed, OutputPathError
 
 INTERNAL = ".sitegen"  # ours, inside the output: cache and staging; marks the folder as ours
+_INTERNAL_PREFIX = INTERNAL + "/"
 _BAD_SEGMENTS = frozenset({"", ".", ".."})
 
 
@@ -131,18 +132,19 @@ class Writer:
         """Reserve `rel` for `origin`; False if another source already has it,
         or has a file where `rel` needs a folder, or files inside a folder `rel`."""
         key = safe_relpath(rel).casefold()
-        if key in self.claims or key in self.folders or key.split("/", 1)[0] == INTERNAL:
+        claims, folders = self.claims, self.folders
+        if key in claims or key in folders or key.startswith(_INTERNAL_PREFIX) or key == INTERNAL:
             return False
         folder = key.rpartition("/")[0]
-        if folder and folder not in self.folders:
+        if folder and folder not in folders:
             parents = []
-            while folder and folder not in self.folders:
-                if folder in self.claims:
+            while folder and folder not in folders:
+                if folder in claims:
                     return False
                 parents.append(folder)
                 folder = folder.rpartition("/")[0]
-            self.folders.update(parents)
-        self.claims[key] = origin
+            folders.update(parents)
+        claims[key] = origin
         self.paths.append(rel)
         return True
 

@@ -100,6 +100,7 @@ def test_a_file_and_a_folder_of_one_name_cannot_both_be_claimed(tmp_path):
     assert not writer.write("about/index.html", b"page", "a page")
     assert writer.owner("about/index.html") == "content/about"
     assert not writer.write(".sitegen/state.pickle", b"x", "content/.sitegen/state.pickle")
+    assert not writer.write(".SiteGen", b"x", "content/.SiteGen")  # a file over our folder
     writer.commit()
     assert (tmp_path / "output/tags/index.html").read_bytes() == b"page"
     assert (tmp_path / "output/about").read_bytes() == b"a file"
