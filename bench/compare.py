@@ -586,7 +586,7 @@ def fmt(value: float | None, spec: str = ".2f") -> str:
 def print_report(n: int, runs: int, results: list[ToolResult], tree: bool) -> None:
     print(f"\n== N = {n:,} posts · {os.cpu_count()} CPUs · median of {runs} runs ==")
     header = (
-        f"{'tool':<11} {'cold s':>7} {'min–max':>13} {'%M MiB':>7} {'treeRSS':>8} "
+        f"{'tool':<19} {'cold s':>7} {'min–max':>13} {'%M MiB':>7} {'treeRSS':>8} "
         f"{'treePSS':>8} {'procs':>5} {'edit s':>7} {'noop s':>7} {'warm s':>7} {'load':>5}"
     )
     print(header)
@@ -597,7 +597,7 @@ def print_report(n: int, runs: int, results: list[ToolResult], tree: bool) -> No
         tree_pss = mib(peak(r.cold, "tree_pss")) if tree else "n/a"
         span = f"{min(cold):.2f}–{max(cold):.2f}"
         print(
-            f"{r.tool:<11} {med(r.cold):>7.2f} {span:>13} {mib(peak(r.cold, 'max_rss')):>7} "
+            f"{r.tool:<19} {med(r.cold):>7.2f} {span:>13} {mib(peak(r.cold, 'max_rss')):>7} "
             f"{tree_rss:>8} {tree_pss:>8} {peak(r.cold, 'procs'):>5} {fmt(med(r.edit)):>7} "
             f"{fmt(med(r.noop)):>7} {fmt(med(r.warm)):>7} "
             f"{max(m.load for m in r.cold + r.edit + r.noop + r.warm):>5.2f}"
@@ -605,30 +605,32 @@ def print_report(n: int, runs: int, results: list[ToolResult], tree: bool) -> No
         )
 
     by_tool = {r.tool: r for r in results}
-    ours = by_tool.get("sitegen")
     peers = [by_tool[t] for t in ("hugo", "pelican") if t in by_tool]
-    if ours and peers:
-        mem = "tree_pss" if tree else "max_rss"
-        print(f"\nsitegen ÷ peer  {'cold time':>9} {'edit time':>9} {'peak mem':>9} {'%M':>7}")
-        for p in peers:
+    for ours in (by_tool.get(t) for t in ("sitegen", "sitegen-bench-theme")):
+        if ours and peers:
+            mem = "tree_pss" if tree else "max_rss"
             print(
-                f"÷ {p.tool:<13} {med(ours.cold) / med(p.cold):>8.2f}× "
-                f"{med(ours.edit) / med(p.edit):>8.2f}× "
-                f"{peak(ours.cold, mem) / peak(p.cold, mem):>8.2f}× "
-                f"{peak(ours.cold, 'max_rss') / peak(p.cold, 'max_rss'):>6.2f}×"
+                f"\n{ours.tool} ÷ peer  {'cold time':>9} {'edit time':>9} {'peak mem':>9} {'%M':>7}"
             )
-    if ours:
-        print_targets(n, ours, by_tool, tree)
+            for p in peers:
+                print(
+                    f"÷ {p.tool:<13} {med(ours.cold) / med(p.cold):>8.2f}× "
+                    f"{med(ours.edit) / med(p.edit):>8.2f}× "
+                    f"{peak(ours.cold, mem) / peak(p.cold, mem):>8.2f}× "
+                    f"{peak(ours.cold, 'max_rss') / peak(p.cold, 'max_rss'):>6.2f}×"
+                )
+        if ours:
+            print_targets(n, ours, by_tool, tree)
 
     print("\noutput (HTML pages by kind; sitegen's .sitegen/ cache not counted)")
-    head = f"{'tool':<11} {'files':>7} {'MiB':>6} " + " ".join(f"{k:>8}" for k in KIND_COLUMNS)
+    head = f"{'tool':<19} {'files':>7} {'MiB':>6} " + " ".join(f"{k:>8}" for k in KIND_COLUMNS)
     print(head + f" {'xml':>5} {'rest':>6}")
     for r in results:
         o = r.output
         kinds = " ".join(f"{o.kinds.get(k, 0):>8}" for k in KIND_COLUMNS)
         rest = o.files - sum(o.kinds.values())  # CSS, sitegen's search/ index, …
         print(
-            f"{r.tool:<11} {o.files:>7} {o.size / 2**20:>6.0f} {kinds} "
+            f"{r.tool:<19} {o.files:>7} {o.size / 2**20:>6.0f} {kinds} "
             f"{o.kinds.get('xml', 0):>5} {rest:>6}"
         )
 
@@ -646,7 +648,7 @@ def print_targets(n: int, ours: ToolResult, by_tool: dict[str, ToolResult], tree
     checks.append(("nothing changed ≤ 0.5 s", med(ours.noop), 0.5))
     mem = peak(ours.cold, "tree_pss" if tree else "max_rss") / 1024
     checks.append((f"peak memory ({'tree PSS' if tree else '%M'}) ≤ 400 MiB", mem, 400.0))
-    print(f"\nissue #4 targets (set for N = 10,000), sitegen at N = {n:,}:")
+    print(f"\nissue #4 targets (set for N = 10,000), {ours.tool} at N = {n:,}:")
     for label, value, limit in checks:
         verdict = "ok" if value <= limit else "MISSED"
         print(f"  {label:<34} {value:>8.2f} vs {limit:>8.2f}  {verdict}")
