@@ -388,7 +388,14 @@ def check_edit(output: Path, post: Post, title: str) -> bool:
 
 
 def sitegen_env() -> dict[str, str]:
+    """sitegen from this checkout, with Python's default bytecode cache.
+
+    Some machines (this project's among them) set PYTHONDONTWRITEBYTECODE=1,
+    which makes every run compile sitegen's modules from source again, as no
+    installed tool does (pip compiles the peers' Python at install time).
+    """
     env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
