@@ -228,12 +228,12 @@ class Fingerprints:
         for value in context.values():
             kind = type(value)
             if kind is Document:
-                found: Any = (value.source,)
+                if value.source in changed:
+                    return True
             elif kind is list and set(map(type, value)) == _DOCUMENT_TYPE_ONLY:
-                found = [item.source for item in value]  # a page's posts: most pages
-            else:
-                found = self.sources(value)
-            if not changed.isdisjoint(found):
+                if not changed.isdisjoint([item.source for item in value]):  # a page's posts
+                    return True
+            elif not changed.isdisjoint(self.sources(value)):
                 return True
         return False
 
