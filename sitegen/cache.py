@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import marshal
 import os
@@ -104,16 +105,37 @@ class Session:
 
 def parse_key(config: Config) -> str:
     """What a parsed document depends on besides its own bytes."""
-    return f"{FORMAT}:{__version__}:{config.timezone}:{config.slug_style}:{config.slug_max_length}"
+    code = f"{FORMAT}:{__version__}:{source_hash()}"
+    return f"{code}:{config.timezone}:{config.slug_style}:{config.slug_max_length}"
 
 
 def render_key(config: Config, templates: list[Path]) -> str:
     """What every page depends on besides its own values: code, config, theme."""
-    digest = hashlib.blake2b(f"{FORMAT}:{__version__}".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{FORMAT}:{__version__}:{source_hash()}".encode(), digest_size=16)
     public = dataclasses.replace(config, output_dir=Path("/"))
     digest.update(pickle.dumps(public, protocol=5))
     for path in templates:
         digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def source_hash() -> str:
+    """A hash of sitegen's own source files, read once per process.
+
+    The version number alone would miss code that changed without a new
+    one (a `git pull` into an editable install): its old pages and parsed
+    documents would be kept as they are.
+    """
+    return tree_hash(Path(__file__).parent)
+
+
+def tree_hash(folder: Path) -> str:
+    """A hash of the names and bytes of the Python files in `folder` and below."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(folder.rglob("*.py")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

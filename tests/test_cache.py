@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pytest
 from conftest import post
@@ -123,6 +124,26 @@ def test_a_new_sitegen_version_invalidates_everything(site, monkeypatch):
     monkeypatch.setattr(cache, "__version__", "999.0")
     second, _ = run(site)
     assert second.parsed == 12 and second.rendered == first.rendered
+
+
+def test_changed_sitegen_code_under_the_same_version_invalidates_everything(site, monkeypatch):
+    first, _ = run(site)
+    monkeypatch.setattr(cache, "source_hash", lambda: "another checkout")
+    second, _ = run(site)
+    assert second.parsed == 12 and second.rendered == first.rendered
+
+
+def test_the_source_hash_follows_any_module_of_sitegen(tmp_path):
+    import shutil
+
+    import sitegen
+
+    copy = tmp_path / "sitegen"
+    shutil.copytree(Path(sitegen.__file__).parent, copy, ignore=shutil.ignore_patterns("*.pyc"))
+    assert cache.tree_hash(copy) == cache.source_hash()
+    module = copy / "importers" / "periodical.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert cache.tree_hash(copy) != cache.source_hash()
 
 
 def test_deleting_a_post_removes_its_page_and_updates_neighbours(site):
