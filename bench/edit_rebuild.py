@@ -2,11 +2,13 @@
 
 This is the profile behind "where does a small rebuild's time go": it builds
 the site once (so the cache is warm), then repeatedly inserts a character at
-the start of one post's body (its URL and the catalog's shape stay the same)
-and rebuilds in-process, printing the wall time and `BuildResult.timings`.
+the start of one post's body (its URL and the catalog's shape stay the same),
+or with --retitle at the start of its title (its URL moves, as in compare.py's
+"one post edited"), and rebuilds in-process, printing the wall time and
+`BuildResult.timings`.
 
     python bench/make_corpus.py 10000 /tmp/c10k
-    python bench/edit_rebuild.py /tmp/c10k --runs 3
+    python bench/edit_rebuild.py /tmp/c10k --runs 3 [--retitle]
 
 It edits the site's files in place; use a generated corpus, not real content.
 """
@@ -30,13 +32,15 @@ def main() -> int:
     parser.add_argument("site", type=Path, help="a site folder made by make_corpus.py")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--retitle", action="store_true", help="edit the title, not the body")
     args = parser.parse_args()
     config = load_config(args.site)
     build(config, BufferReporter(), jobs=args.jobs)
-    post = sorted((args.site / "content" / "posts").iterdir())[0]
+    posts = sorted((args.site / "content" / "posts").iterdir())
+    post = posts[len(posts) // 2]
     for run in range(1, args.runs + 1):
         text = post.read_text(encoding="utf-8")
-        at = text.index("<p>") + 3
+        at = text.index("title: '") + 8 if args.retitle else text.index("<p>") + 3
         post.write_text(text[:at] + "改" + text[at:], encoding="utf-8")
         started = time.perf_counter()
         result = build(config, BufferReporter(), jobs=args.jobs)
