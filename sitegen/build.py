@@ -280,7 +280,8 @@ def _build(
         compiled.mkdir(exist_ok=True)
         env = make_environment(config, compiled)
         claimed = _claim_pages(writer, pages, reporter)
-        shape = catalog_shape(catalog.documents)
+        same_parse = state.parse_key == parse_key(config)
+        shape = catalog_shape(catalog.documents, state if same_parse else None)
         digests = {d.source: fingerprints.value(d) for d in catalog.documents}
         same_shape = state.shape == shape
         changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
