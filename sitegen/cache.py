@@ -4,10 +4,12 @@ The cache lives in the output's own `.sitegen/` folder (a build writes
 nothing outside its output) and holds, for the last successful build:
 
 - every document file's size, mtime and SHA-256, so unchanged files are not
-  even read, and the parsed `Document` keyed by that hash;
+  even read, and the parsed `Document` keyed by that hash (in 64 shard
+  files under `documents/`, so that an edit rewrites one);
 - a fingerprint of every page's inputs (template files, site config,
-  sitegen version, and every value its template receives), so a page whose
-  fingerprint is unchanged is not rendered again;
+  sitegen's version and code, and every value its template receives), so a
+  page whose fingerprint is unchanged is not rendered again, and a key of
+  what each feed and sitemap lists, so those are made only when it changed;
 - the list of files in the output, so stale ones can be removed without
   walking the whole folder.
 
