@@ -480,16 +480,16 @@ def _write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config
     so that an archive of any size stays within the protocol, and an edit
     makes one section's sitemap again, not all of them.
     """
-    dates = {output_path(d.url): d.updated or d.date for d in catalog.documents}
+    dates = {d.url: d.updated or d.date for d in catalog.documents}  # a document's page has its URL
     sections: dict[str, list[tuple[str, dt.datetime | None]]] = {}
     for page in pages:
         if page.url != "404.html":
             head, slash, _ = page.url.partition("/")
             section = head if slash and head != "page" else "home"  # home's later pages: page/N/
-            sections.setdefault(section, []).append((page.url, dates.get(output_path(page.url))))
+            sections.setdefault(section, []).append((page.url, dates.get(page.url)))
     names = []
+    limit = feeds.SITEMAP_LIMIT
     for section, entries in sorted(sections.items()):
-        limit = feeds.SITEMAP_LIMIT
         for part, start in enumerate(range(0, len(entries), limit), 1):
             chunk = entries[start : start + limit]
             name = f"sitemap-{section}{'' if start == 0 else f'-{part}'}.xml"
