@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from conftest import SEEDS
 
 from sitegen.sources.markup import Markup, plain_text, unproxy
@@ -51,6 +54,22 @@ def test_images_gain_lazy_loading_and_no_referrer():
     html = md.to_html('<img src="http://a/b.png" referrerpolicy="no-referrer">')
     assert 'loading="lazy"' in html and 'referrerpolicy="no-referrer"' in html
     assert html.count("referrerpolicy") == 1
+
+
+def test_sanitised_images_are_the_same_bytes_in_every_process():
+    """A cold rebuild must not change a page's bytes (deploys would re-upload it)."""
+    code = (
+        "from sitegen.sources.markup import sanitise;"
+        'print(sanitise(\'<p title="<img>"><img src="http://a/b.png" alt="x"></p>\'))'
+    )
+    runs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+        for _ in range(8)
+    }
+    assert runs == {
+        '<p title="&lt;img&gt;"><img src="http://a/b.png" alt="x"'
+        ' loading="lazy" referrerpolicy="no-referrer"></p>\n'
+    }
 
 
 def test_unproxy_and_plain_text():

@@ -127,7 +127,9 @@ DROPPED_WITH_CONTENT = frozenset(
     }
 )
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-IMAGE_ATTRIBUTES = {"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}}
+IMAGE_ATTRIBUTES = ' loading="lazy" referrerpolicy="no-referrer"'  # added to every <img>
+# A whole tag of nh3's output, where text holds no raw `<` and values are in double quotes.
+_OUTPUT_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -248,17 +250,24 @@ def _url_filter(tag: str, attribute: str, value: str) -> str | None:
 
 def sanitise(fragment: str) -> str:
     """Allow-list sanitising; images gain lazy loading and no-referrer."""
-    return nh3.clean(
+    clean = nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(URL_SCHEMES),
         attribute_filter=_url_filter,
-        set_tag_attribute_values=IMAGE_ATTRIBUTES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
+    return _OUTPUT_TAG.sub(_image_attributes, clean) if "<img" in clean else clean
+
+
+def _image_attributes(match: re.Match[str]) -> str:
+    """Add IMAGE_ATTRIBUTES to an <img> tag. nh3 can add them itself, but in an
+    order that changes from run to run, and then a rebuild would rewrite pages."""
+    tag = match.group()
+    return tag[:-1] + IMAGE_ATTRIBUTES + ">" if tag.startswith(("<img ", "<img>")) else tag
 
 
 def plain_text(fragment: str) -> str:
