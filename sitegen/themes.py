@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.runtime import Context, Macro
 
 from sitegen import urls
 from sitegen.config import Config
@@ -87,20 +88,11 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         auto_reload=False,
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
     )
-    base_path, base_url = config.base_path, config.base_url
-
-    fragments: dict[tuple, Any] = {}
-
-    def cached(*key: Any, caller: Callable[[], Any]) -> Any:
-        """`{% call cached('card', post.url) %}…{% endcall %}` renders once per build."""
-        if key not in fragments:
-            fragments[key] = caller()
-        return fragments[key]
-
+    env.context_class = _Context
     env.globals.update(
-        url_for=_linker(lambda url: urls.href(url, base_path)),
-        abs_url=_linker(lambda url: urls.absolute(url, base_url)),
-        cached=cached,
+        url_for=_Linker(lambda url: urls.href(url, config.base_path)),
+        abs_url=_Linker(lambda url: urls.absolute(url, config.base_url)),
+        cached=_Fragments(),
     )
     env.filters.update(
         date=format_date,
@@ -110,15 +102,50 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
     return env
 
 
-def _linker(encode: Callable[[str], str]) -> Callable[[Any], str]:
+class _Linker:
     """A template's link function (a URL or anything with `.url`), encoding each URL
     once per build: the same few thousand are linked 25 times a page."""
-    encoded = functools.cache(encode)
 
-    def link(target: Any) -> str:
-        return encoded(target if isinstance(target, str) else str(getattr(target, "url", "")))
+    def __init__(self, encode: Callable[[str], str]) -> None:
+        self._encoded = functools.cache(encode)
 
-    return link
+    def __call__(self, target: Any) -> str:
+        url = target if isinstance(target, str) else str(getattr(target, "url", ""))
+        return self._encoded(url)
+
+
+class _Fragments:
+    """`{% call cached('card', post.url) %}…{% endcall %}` renders the block once per build."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, Any] = {}
+
+    def __call__(self, *key: Any, caller: Callable[[], Any]) -> Any:
+        if key not in self._done:
+            self._done[key] = caller()
+        return self._done[key]
+
+
+class _Context(Context):
+    """Calls macros and our own helpers straight away.
+
+    Jinja's `Context.call` first looks on the callable for markers asking
+    for the context as an argument: lookups that fail, on each of the
+    forty-odd calls of a page (a tenth of rendering it). Macros and the
+    helpers above never carry such markers, so for them the call is the same
+    without the look.
+    """
+
+    # Jinja's own odd parameter names, which no keyword argument of a template can clash with.
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) in _NO_MARKERS:
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return __obj(*args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+_NO_MARKERS = frozenset({Macro, _Linker, _Fragments})
 
 
 def template_error(exc: Exception, template: str) -> ThemeError:
