@@ -46,7 +46,7 @@ from sitegen.sources.document import Document, decode, parse_document
 from sitegen.sources.markup import Markup
 from sitegen.themes import make_environment, static_files, template_error, template_files
 from sitegen.urls import output_path
-from sitegen.writer import INTERNAL, Writer, check_output_dir, same_bytes
+from sitegen.writer import INTERNAL, Writer, check_output_dir
 
 
 @dataclass
@@ -294,6 +294,10 @@ def _build(
             changed=changed,
         )
         writer.unchanged += len(claimed) - len(todo)
+        # Lists first: each worker renders a document's card once, for the first
+        # list showing it, so the fewer workers meet a document, the better. While
+        # this process makes the search index, the others get through the lists.
+        todo.sort(key=lambda item: "posts" not in item[1].context)
         stage("fingerprint")
 
         def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
@@ -303,7 +307,7 @@ def _build(
                     data = render_page(env, page, site)
                 except Exception as exc:  # a theme can fail in any way; report where
                     raise template_error(exc, page.template) from None
-                changed = not same_bytes(config.output_dir / rel, data)
+                changed = writer.differs(rel, data)
                 if changed:
                     writer.stage(rel, data)
                 # A page new to the cache was not fingerprinted yet: do it here, in parallel.

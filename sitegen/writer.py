@@ -187,6 +187,13 @@ class Writer:
         in place, so its inode and disk blocks are reused (see `_exchange`).
         """
         path = str(self._target(rel))
+        if self.fresh:  # a new file in a new tree: nothing stands there to check
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            return
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666)
         except OSError:  # a symlink or folder stands there: never write through it
@@ -198,9 +205,7 @@ class Writer:
                 fd = -1
                 os.unlink(path)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            _write_all(fd, data)
             os.ftruncate(fd, len(data))
         finally:
             if fd >= 0:
@@ -219,9 +224,13 @@ class Writer:
         self.put(rel, data)
         return True
 
+    def differs(self, rel: str, data: bytes) -> bool:
+        """Whether the output does not hold exactly `data` at `rel` (a fresh one holds nothing)."""
+        return self.fresh or not same_bytes(self.output / safe_relpath(rel), data)
+
     def put(self, rel: str, data: bytes) -> bool:
         """Stage `data` unless the output already holds exactly these bytes."""
-        changed = not same_bytes(self.output / safe_relpath(rel), data)
+        changed = self.differs(rel, data)
         if changed:
             self.stage(rel, data)
         self.staged_by_worker(rel, changed)
@@ -385,6 +394,12 @@ def _clear_path(root: str, folder: str) -> None:
 
 def _staged_name(rel: str) -> str:
     return hashlib.blake2b(rel.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def same_bytes(path: Path, data: bytes) -> bool:
