@@ -195,25 +195,27 @@ def build(
     not in it (by `content/...` path) stops the build before anything is
     written. `session` keeps the cache state in memory instead of on disk.
     """
-    with _few_collections():
+    with _no_collections():
         return _build(config, reporter, jobs, use_cache, tolerate, session)
 
 
 @contextmanager
-def _few_collections() -> Iterator[None]:
-    """Run the cyclic garbage collector rarely while building.
+def _no_collections() -> Iterator[None]:
+    """Keep the cyclic garbage collector off while building.
 
     Nearly everything a build makes (documents, catalog, pages) lives until
-    it ends, and at the default thresholds the collector walks over those
-    objects again and again: a fifth of a small rebuild at 10,000 posts.
-    Cycles are still collected, just less often.
+    it ends, and what dies sooner is freed by reference counting: at 10,000
+    posts a build with the collector off peaks at the same memory. With it
+    on, it walks those objects again and again (a twentieth of a small
+    rebuild, even collecting rarely). Cycles are collected once it is back on.
     """
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 20, 100)
+    was_enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*thresholds)
+        if was_enabled:
+            gc.enable()
 
 
 def _build(
