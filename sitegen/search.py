@@ -255,19 +255,16 @@ def index_files(
     """
     docs = catalog.documents
     total = len(docs)
-    body: defaultdict[int, array] = defaultdict(_ids_array)
-    title: defaultdict[int, array] = defaultdict(_ids_array)
+    body, title = _Postings(), _Postings()
     more: list[int] = []
     unit = 0
     digest = hashlib.blake2b(digest_size=6)
     for i, doc in enumerate(docs):
         pieces = parts(plain_text(doc.html))
-        for key in pair_keys(doc.title):
-            title[key].append(unit)
+        title.add(pair_keys(doc.title), unit)
         more += range(unit + 1, unit + len(pieces))
         for text in units(doc.title, pieces):
-            for key in pair_keys(text):
-                body[key].append(unit)
+            body.add(pair_keys(text), unit)
             unit += 1
         first, *rest = fragments(doc, pieces)
         for rel, data in [
@@ -276,7 +273,7 @@ def index_files(
         ]:
             digest.update(data)
             yield rel, data
-    shards, size = _shards(body, title, unit)
+    shards, size = _shards(body.done(), title.done(), unit)
     del body, title
     chosen = facets(catalog)
     by_facet: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -305,24 +302,68 @@ def index_files(
     yield "search/meta.json", _dump(meta)
 
 
+class _Postings:
+    """The ascending unit ids of each pair key, as the index's units are read.
+
+    Ids go into one small array per key and block of BLOCK units, kept in a
+    list per key: appending to one long array per key copies it again and
+    again as it grows (arrays grow by a sixteenth), which made building the
+    index grow faster than the number of documents.
+    """
+
+    BLOCK = 1024
+
+    def __init__(self) -> None:
+        self._blocks: defaultdict[int, list[array]] = defaultdict(list)
+        self._block: defaultdict[int, array] = defaultdict(_ids_array)
+        self._end = self.BLOCK
+
+    def add(self, keys: set[int], unit: int) -> None:
+        """Note that `unit` (not less than any unit added before) holds `keys`."""
+        if unit >= self._end:
+            self._close_block()
+            self._end = unit + self.BLOCK
+        block = self._block
+        for key in keys:
+            block[key].append(unit)
+
+    def done(self) -> dict[int, list[array]]:
+        """Each key's ids, as the arrays of its blocks in order."""
+        self._close_block()
+        return self._blocks
+
+    def _close_block(self) -> None:
+        blocks = self._blocks
+        for key, ids in self._block.items():
+            blocks[key].append(ids)
+        self._block = defaultdict(_ids_array)
+
+
 def _ids_array() -> array:
     return array("I")
 
 
+def _joined(blocks: list[array]) -> array:
+    ids = array("I")
+    for block in blocks:
+        ids += block
+    return ids
+
+
 def _shards(
-    body: dict[int, Sequence[int]], title: dict[int, Sequence[int]], total: int
+    body: dict[int, list[array]], title: dict[int, list[array]], total: int
 ) -> tuple[list[dict[str, str | list[str]]], int]:
     """Postings grouped by the hash of their pair into files of about SHARD_BYTES,
     and the size (`_entry_size`) they add up to, which decides how many files."""
     entries: dict[str, str | list[str]] = {}
     size = 0
-    for key, ids in body.items():
+    for key, blocks in body.items():
         pair = pair_text(key)
         if pair is None:
             continue
-        posting = encode(ids, total)
+        posting = encode(_joined(blocks), total)
         titled = title.get(key)
-        entries[pair] = [posting, encode(titled, total)] if titled else posting
+        entries[pair] = [posting, encode(_joined(titled), total)] if titled else posting
         size += _entry_size(entries[pair])
     count = _shard_count(size)
     grouped: list[dict[str, str | list[str]]] = [{} for _ in range(count)]

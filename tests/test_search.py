@@ -75,7 +75,7 @@ def test_shard_numbers_are_fnv1a_of_code_points():
 
 
 @pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
+def small_site_dir(tmp_path_factory):
     """120 posts of random text over a small alphabet, so that many pairs are dense."""
     rng = random.Random(1)
     files = {}
@@ -93,7 +93,13 @@ def small_site(tmp_path_factory):
     for name, text in files.items():
         (site / "content").mkdir(exist_ok=True)
         (site / "content" / name).write_text(text, encoding="utf-8")
-    config = load_config(site)
+    return site
+
+
+@pytest.fixture(scope="module")
+def small_site(small_site_dir):
+    """The small site's catalog and search index files."""
+    config = load_config(small_site_dir)
     catalog = load_site(config, BufferReporter()).catalog
     files = dict(search.index_files(catalog, config))
     return catalog, files
@@ -123,6 +129,17 @@ def test_every_pair_of_every_part_is_in_its_shard(small_site):
         body, title = (entry, None) if isinstance(entry, str) else entry
         assert search.decode(body, unit) == sorted(holders[pair])
         assert (search.decode(title, unit) if title else []) == sorted(titled.get(pair, ()))
+
+
+def test_the_index_is_the_same_however_units_are_grouped_while_building(
+    small_site, small_site_dir, monkeypatch
+):
+    """Postings are gathered in blocks of units; blocks must join up seamlessly."""
+    catalog, files = small_site
+    assert json.loads(files["search/meta.json"])["units"] < search._Postings.BLOCK  # one block
+    monkeypatch.setattr(search._Postings, "BLOCK", 7)
+    config = load_config(small_site_dir)
+    assert dict(search.index_files(catalog, config)) == files
 
 
 def test_long_texts_are_cut_into_overlapping_parts_one_file_each(small_site):
