@@ -265,6 +265,7 @@ def _build(
     else:
         state = load_state(config) if use_cache and has_output else BuildState()
     stage("cache load")
+    parsed_with = parse_key(config)
     loaded = load_site(config, reporter, state, jobs, found, snapshot)
     catalog, result = loaded.catalog, loaded.result
     if tolerate is not None:
@@ -282,7 +283,7 @@ def _build(
         compiled.mkdir(exist_ok=True)
         env = make_environment(config, compiled)
         claimed = _claim_pages(writer, pages, reporter)
-        same_parse = state.parse_key == parse_key(config)
+        same_parse = state.parse_key == parsed_with
         shape = catalog_shape(catalog.documents, state if same_parse else None)
         digests = {d.source: fingerprints.value(d) for d in catalog.documents}
         same_shape = state.shape == shape
@@ -344,7 +345,7 @@ def _build(
         raise
     if use_cache:
         state = BuildState(
-            parse_key=parse_key(config),
+            parse_key=parsed_with,
             hashes=loaded.hashes,
             documents=loaded.documents,
             pages=page_prints,
