@@ -216,11 +216,13 @@ def assign_urls(
 
 
 def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
+    """The category tree, without its documents: slugs are unique among
+    siblings, the first-met category keeping the plain one."""
     nodes: dict[tuple[str, ...], CategoryNode] = {}
     roots: list[CategoryNode] = []
     sibling_slugs: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for doc in listed:
-        for path in doc.category_paths:
+    for paths in dict.fromkeys(doc.category_paths for doc in listed):
+        for path in paths:
             for depth in range(1, len(path) + 1):
                 key = path[:depth]
                 if key in nodes:
@@ -232,35 +234,17 @@ def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
                 node = CategoryNode(key[-1], key, urls.category_url(slugs), slugs)
                 nodes[key] = node
                 (parent.children if parent else roots).append(node)
-    lists_of: dict[tuple, list[list[Document]]] = {}  # category_paths → the lists to join
-    for doc in listed:
-        lists = lists_of.get(doc.category_paths)
-        if lists is None:
-            keys = {
-                path[:depth]: None
-                for path in doc.category_paths
-                for depth in range(1, len(path) + 1)
-            }
-            lists = lists_of[doc.category_paths] = [nodes[key].documents for key in keys]
-        for documents in lists:
-            documents.append(doc)
     for node in nodes.values():
         node.children.sort(key=lambda n: n.name)
     roots.sort(key=lambda n: n.name)
     return roots, nodes
 
 
-def _tag_nodes(listed: list[Document]) -> tuple[list[TagNode], dict[str, TagNode]]:
-    by_name: dict[str, TagNode] = {}
+def _tag_nodes(listed: list[Document]) -> dict[str, TagNode]:
+    """Tags by name, without their documents; the first-met keeps the plain slug."""
     taken: set[str] = set()
-    for doc in listed:
-        for name in doc.tag_names:
-            node = by_name.get(name)
-            if node is None:
-                node = by_name[name] = TagNode(name, urls.tag_url(_unique(slugify(name), taken)))
-            node.documents.append(doc)
-    tags = sorted(by_name.values(), key=lambda t: (-t.count, t.name))
-    return tags, by_name
+    names = dict.fromkeys(name for doc in listed for name in doc.tag_names)
+    return {name: TagNode(name, urls.tag_url(_unique(slugify(name), taken))) for name in names}
 
 
 def _date_nodes(listed: list[Document]) -> list[YearNode]:
@@ -290,20 +274,18 @@ def publication_slugs(docs: list[Document]) -> dict[str, str]:
     return {name: _unique(slugify(name), taken) for name in names}
 
 
-def _publications(docs: list[Document]) -> list[PublicationNode]:
+def _publications(placed: list[Document]) -> dict[str, PublicationNode]:
+    """Publications that have issues, by name, without their documents; a
+    publication's kind is what its oldest document says."""
+    with_issues = {d.publication_name for d in placed if d.is_issue and d.publication_name}
+    slugs = publication_slugs(placed)
     pubs: dict[str, PublicationNode] = {}
-    slugs = publication_slugs(docs)
-    for doc in sorted(docs, key=_order):
-        if not doc.publication_name:
-            continue
-        node = pubs.get(doc.publication_name)
-        if node is None:
+    for doc in reversed(placed):
+        name = doc.publication_name
+        if name in with_issues and name not in pubs:
             kind = str(doc.meta.get("publication_kind") or "newspaper")
-            node = pubs[doc.publication_name] = PublicationNode(
-                doc.publication_name, urls.publication_url(slugs[doc.publication_name]), kind
-            )
-        (node.issues if doc.is_issue else node.articles).append(doc)
-    return sorted((p for p in pubs.values() if p.issues), key=lambda p: p.name)
+            pubs[name] = PublicationNode(name, urls.publication_url(slugs[name]), kind)
+    return dict(sorted(pubs.items()))
 
 
 def publication_calendar(pub: PublicationNode) -> list[CalendarYear]:
@@ -344,21 +326,26 @@ def with_links(doc: Document, **links: Any) -> Document:
 
 
 def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -> Catalog:
-    """Build the site model from every readable, non-draft document."""
+    """Build the site model from every readable, non-draft document.
+
+    The collections are made first without their documents, so that each
+    document is linked once and then filed, already linked, into them: at
+    100,000 posts, swapping the linked copies into the lists afterwards was
+    a fifth of a small rebuild.
+    """
     url_of, warnings = assign_urls(docs, config)
     placed = sorted(docs, key=_order, reverse=True)
-    listed = [d for d in placed if not d.is_issue]
-    roots, category_index = _category_nodes(listed)
-    tags, tag_index = _tag_nodes(listed)
-    years = _date_nodes(listed)
+    unlinked = [d for d in placed if not d.is_issue]
+    roots, category_index = _category_nodes(unlinked)
+    tag_index = _tag_nodes(unlinked)
     pubs = _publications(placed)
-    pub_links = {p.name: Link(p.name, p.url) for p in pubs}
+    pub_links = {p.name: Link(p.name, p.url) for p in pubs.values()}
     issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}
-    category_links = {path: Link(node.name, node.url) for path, node in category_index.items()}
     tag_links = {name: Link(name, node.url) for name, node in tag_index.items()}
+    category_links = {path: Link(node.name, node.url) for path, node in category_index.items()}
 
-    linked: dict[str, Document] = {}
-    trails: dict[tuple, tuple[tuple[Link, ...], ...]] = {}  # category_paths → their links
+    documents: list[Document] = []
+    filed: dict[tuple, tuple] = {}  # category_paths → (their links, their categories' lists)
     for doc in placed:
         source_url = doc.source_file if doc.source_file in static_files else ""
         if doc.source_file and not source_url:
@@ -370,13 +357,14 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
                     "fix the path or re-import the original",
                 )
             )
-        categories = () if doc.is_issue else trails.get(doc.category_paths)
-        if categories is None:
-            categories = trails[doc.category_paths] = tuple(
-                tuple(category_links[path[:i]] for i in range(1, len(path) + 1))
-                for path in doc.category_paths
-            )
-        linked[doc.source] = with_links(
+        issue = doc.is_issue
+        categories, lists = (
+            ((), ())
+            if issue
+            else filed.get(doc.category_paths)
+            or _file_under(doc.category_paths, category_index, category_links, filed)
+        )
+        linked = with_links(
             doc,
             url=url_of[doc.source],
             categories=categories,
@@ -385,23 +373,19 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
             issue=_link_issue(doc, issues_by_source, url_of),
             source_url=source_url,
         )
+        documents.append(linked)
+        for documents_of_category in lists:
+            documents_of_category.append(linked)
+        if not issue:
+            for name in doc.tag_names:
+                tag_index[name].documents.append(linked)
 
-    def relink(items: list[Document]) -> list[Document]:
-        return [linked[d.source] for d in items]
-
-    for node in [*category_index.values(), *tags]:
-        node.documents = relink(node.documents)
-    for year in years:
-        year.documents = relink(year.documents)
-        for month in year.months:
-            month.documents = relink(month.documents)
-            for day in month.days:
-                day.documents = relink(day.documents)
-    for pub in pubs:
-        pub.issues, pub.articles = relink(pub.issues), relink(pub.articles)
-    documents = relink(placed)
-    listed = relink(listed)
-
+    listed = [d for d in documents if not d.is_issue]
+    years = _date_nodes(listed)
+    for doc in reversed(documents):  # oldest first
+        pub = pubs.get(doc.publication_name)
+        if pub is not None:
+            (pub.issues if doc.is_issue else pub.articles).append(doc)
     neighbours: dict[str, tuple[Document | None, Document | None]] = {}
     for i, doc in enumerate(listed):
         newer = listed[i - 1] if i > 0 else None
@@ -418,13 +402,27 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         listed=listed,
         categories=roots,
         all_categories=list(category_index.values()),
-        tags=tags,
+        tags=sorted(tag_index.values(), key=lambda t: (-t.count, t.name)),
         years=years,
-        publications=pubs,
+        publications=list(pubs.values()),
         neighbours=neighbours,
         articles_of_issue=dict(articles_of_issue),
         warnings=warnings,
     )
+
+
+def _file_under(
+    paths: tuple[tuple[str, ...], ...],
+    index: dict[tuple[str, ...], CategoryNode],
+    links: dict[tuple[str, ...], Link],
+    filed: dict[tuple, tuple],
+) -> tuple:
+    """The link trails of a document's categories, and the lists it joins
+    (each category and its parents once), remembered for its next sibling."""
+    trails = tuple(tuple(links[path[:i]] for i in range(1, len(path) + 1)) for path in paths)
+    keys = dict.fromkeys(path[:depth] for path in paths for depth in range(1, len(path) + 1))
+    filed[paths] = trails, [index[key].documents for key in keys]
+    return filed[paths]
 
 
 def _int(value: object) -> int:
