@@ -321,22 +321,28 @@ def _build(
         make_search, finish_search = _plan_search(
             writer, catalog, config, state, fingerprints, changed if same_shape else None
         )
+        derived = Derived(writer, state.derived, fingerprints)
+
+        def alongside() -> None:
+            """What this process makes while the workers render: it needs no page."""
+            if make_search is not None:
+                make_search()
+            _write_feeds(derived, catalog, config)
+            _write_sitemap(derived, catalog, pages, config)
+
         for rel, changed, fingerprint in run_chunks(
-            render_chunk, todo, jobs, progress=_progress(reporter, "rendering"), first=make_search
+            render_chunk, todo, jobs, progress=_progress(reporter, "rendering"), first=alongside
         ):
             writer.staged_by_worker(rel, changed)
             page_prints[rel] = fingerprint
-        stage("render")
-        derived = Derived(writer, state.derived, fingerprints)
-        _write_feeds(derived, catalog, config)
+        stage("render + feeds")
         search_key, search_files = finish_search()
-        _write_sitemap(derived, catalog, pages, config)
         for rel, path in theme_static.items():
             _copy(writer, rel, path, f"theme file {path}", reporter)
         for item in loaded.files:
             if not item.is_document:
                 _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
-        stage("feeds + static")
+        stage("static")
         forget_state(config)
         outputs = writer.commit()
         stage("commit")

@@ -157,8 +157,8 @@ class Writer:
             key = key.rpartition("/")[0]
         return "files in a folder of that name" if rel.casefold() in self.folders else ""
 
-    def _target(self, rel: str) -> Path:
-        """Where to stage a claimed `rel`.
+    def _target(self, rel: str) -> str:
+        """Where to stage a claimed `rel` (a string: a build stages 30,000 files).
 
         Over an existing site, staged files sit flat in the pool folder, named
         by a hash of their path: no folder is made or removed for them, and
@@ -166,7 +166,7 @@ class Writer:
         fresh output they are staged as their final tree (see `__init__`).
         """
         if not self.fresh:
-            return self.staging / _staged_name(rel)
+            return os.path.join(self.staging, _staged_name(rel))
         path = os.path.join(self.staging, rel)
         folder = os.path.dirname(path)
         if folder not in self._made:
@@ -177,7 +177,7 @@ class Writer:
             except FileNotFoundError:
                 os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
-        return Path(path)
+        return path
 
     def stage(self, rel: str, data: bytes) -> None:
         """Write a claimed file's new bytes to its staging place (safe in forked workers).
@@ -186,7 +186,7 @@ class Writer:
         which holds the version the last change replaced: it is overwritten
         in place, so its inode and disk blocks are reused (see `_exchange`).
         """
-        path = str(self._target(rel))
+        path = self._target(rel)
         if self.fresh:  # a new file in a new tree: nothing stands there to check
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
@@ -254,7 +254,7 @@ class Writer:
             pass
         target = self._target(rel)
         if os.path.lexists(target):  # copy2 would write through a pool file's links
-            _unlink_any(str(target))
+            _unlink_any(target)
         shutil.copy2(source, target)
         self.staged.append(rel)
         return True

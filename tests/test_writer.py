@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -162,7 +163,7 @@ def test_a_symlink_planted_in_the_pool_is_replaced_not_written_through(tmp_path)
     outside = tmp_path / "outside.txt"
     outside.write_bytes(b"keep me")
     second = Writer(out, previous=previous)
-    slot = second._target("index.html")
+    slot = Path(second._target("index.html"))
     slot.unlink(missing_ok=True)
     slot.symlink_to(outside)
     second.write("index.html", b"new home", "t")
