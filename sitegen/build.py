@@ -62,6 +62,7 @@ class BuildResult:
     failures: list[SitegenError] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    moved: dict[str, str] = field(default_factory=dict)  # a document's old URL → its new one
 
     @property
     def ok(self) -> bool:
@@ -349,6 +350,10 @@ def _build(
     except BaseException:
         writer.abort()
         raise
+    urls = {doc.source: doc.url for doc in catalog.documents}
+    result.moved = {
+        old: new for src, old in state.urls.items() if (new := urls.get(src, old)) != old
+    }
     if use_cache:
         state = BuildState(
             parse_key=parsed_with,
@@ -362,6 +367,7 @@ def _build(
             search_files=search_files,
             shards=state.shards,
             derived=derived.keys,
+            urls=urls,
         )
         summary = Summary(
             render_key=rkey,

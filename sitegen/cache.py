@@ -37,7 +37,7 @@ from sitegen.config import Config
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.sources.document import Document, Link
 
-FORMAT = 7
+FORMAT = 8
 _SHARDS = 64  # files the parsed documents are saved in
 
 # Types of template values that cannot hold a document (render's index
@@ -82,6 +82,7 @@ class BuildState:
     search_files: list[str] = field(default_factory=list)
     shards: dict[int, bytes] = field(default_factory=dict)  # see save_state
     derived: dict[str, bytes] = field(default_factory=dict)  # feed or sitemap → its inputs' key
+    urls: dict[str, str] = field(default_factory=dict)  # source → its page's URL
 
 
 @dataclass

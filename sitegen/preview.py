@@ -48,6 +48,7 @@ class Preview:
         self.config, self.reporter, self.live = config, reporter, live
         self.state = LiveState()
         self.session = Session()
+        self.moved: dict[str, str] = {}  # old URL → current URL, for pages open at the old one
         self._baseline: list[SitegenError] = []
         self._changes: queue.Queue[set[Path] | None] = queue.Queue()
         self._stop = threading.Event()
@@ -211,6 +212,7 @@ class Preview:
             self._refuse([SitegenError(f"internal error: {exc!r}", hint="see the console")])
             return
         self.config = config
+        self.moved = follow(self.moved, result.moved)
         self._accept(result.failures, rebuilt=True)
         self.reporter.info(
             f"rebuilt in {time.perf_counter() - started:.2f}s: "
@@ -236,3 +238,11 @@ class Preview:
             headline="sitegen could not rebuild; this is the last good version of the site",
             problems=[describe(e) for e in errors + self._baseline],
         )
+
+
+def follow(moved: dict[str, str], new: dict[str, str]) -> dict[str, str]:
+    """Every URL a document had during this preview → where it is after `new`
+    moves; a page left open since its first URL still finds it."""
+    updated = {old: new.get(now, now) for old, now in moved.items()}
+    updated.update(new)
+    return {old: now for old, now in updated.items() if old != now}

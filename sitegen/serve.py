@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+from sitegen import urls
 from sitegen.errors import SitegenError
 
 if TYPE_CHECKING:  # the session that owns a handler; it imports this module
@@ -153,6 +154,21 @@ def lookup(target: str, root: Path, base_path: str) -> Lookup:
     return Lookup(file=found)
 
 
+def relocated(target: str, base_path: str, moved: dict[str, str]) -> str | None:
+    """Where the page at `target` went, if its document moved in this preview
+    (retitled, re-dated, recategorised): an open page follows it on reload.
+    The location is made from the site's own URL, never from the request."""
+    if not moved or not target.startswith("/"):
+        return None
+    try:
+        path = unquote(target.split("?", 1)[0].split("#", 1)[0], errors="strict")
+    except UnicodeDecodeError:
+        return None
+    new = moved.get(path[len(base_path) :]) if path.startswith(base_path) else None
+    location = "" if new is None else urls.href(new, base_path)
+    return location if location.startswith(base_path) and not location.startswith("//") else None
+
+
 def describe(error: SitegenError) -> dict[str, str]:
     """An error as the overlay shows it: where, and what is wrong."""
     message = f"{error.message} — {error.hint}" if error.hint else error.message
@@ -239,6 +255,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         status, target = 200, found.file
+        moved = None if target else relocated(self.path, config.base_path, self.preview.moved)
+        if moved is not None:
+            self.send_response(302)  # temporary: the old URL may be taken again
+            self.send_header("Location", moved)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if target is None:
             status = 404
             target = _inside(config.output_dir / "404.html", config.output_dir.resolve())

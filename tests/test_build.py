@@ -97,3 +97,13 @@ def test_nothing_outside_output_is_written(make_site, build_site):
     assert before == after
     assert (out / "img/x.png").read_bytes() == b"\x89PNG"
     assert (out / "2022/04/08/escape/index.html").is_file()
+
+
+def test_a_build_tells_which_documents_moved_to_a_new_url(make_site):
+    site = make_site({"p1.md": post("旧标题"), "p2.md": post("不动", slug="p2")})
+    config = load_config(site)
+    assert build(config, BufferReporter()).moved == {}
+    (site / "content" / "p1.md").write_text(post("新标题"), encoding="utf-8")
+    assert build(config, BufferReporter()).moved == {"2022/04/08/旧标题/": "2022/04/08/新标题/"}
+    (site / "content" / "p1.md").write_text(post("新标题", body="新正文。"), encoding="utf-8")
+    assert build(config, BufferReporter()).moved == {}, "an edit that keeps the URL moves nothing"

@@ -28,7 +28,7 @@ from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.preview import Preview
 from sitegen.report import BufferReporter
-from sitegen.serve import EVENTS_PATH
+from sitegen.serve import EVENTS_PATH, relocated
 
 BROKEN_YAML = "---\ntitle: [未闭合\ndate: 2022-04-08 10:00:00\nslug: p1\n---\n\n正文。\n"
 PAGE = "/2022/04/08/p1/"
@@ -166,6 +166,24 @@ def test_an_edited_post_is_rebuilt_and_open_pages_are_told(make_site, serving):
     events.next(lambda state: state["build"] != first["build"])
     events.close()
     assert "新标题" in fetch(port, PAGE).body
+
+
+def test_an_open_page_follows_its_retitled_post_to_the_new_url(make_site, serving):
+    site = make_site({"p1.md": post("旧标题")})
+    build(load_config(site), BufferReporter())  # so the preview starts from a saved cache
+    port = port_of(serving(site))
+    url = {title: "/2022/04/08/" + quote(title) + "/" for title in ("旧标题", "新标题", "三改")}
+    events = EventStream(port)
+    seen = events.next(lambda state: True)
+    for title in ("新标题", "三改"):
+        write_post(site, post(title))
+        seen = events.next(lambda state, last=seen: state["build"] != last["build"])
+        moved = fetch(port, url["旧标题"])
+        assert (moved.status, moved.headers["location"]) == (302, url[title])
+        assert title in fetch(port, url[title]).body
+    events.close()
+    assert fetch(port, url["新标题"]).headers["location"] == url["三改"]
+    assert fetch(port, "/2022/04/08/" + quote("从未有过") + "/").status == 404
 
 
 def test_broken_front_matter_keeps_the_last_good_page_and_shows_where(make_site, serving):
@@ -396,3 +414,10 @@ def test_an_open_page_reloads_by_itself_and_shows_errors(make_site, serving):
             assert page.query_selector("#sitegen-overlay") is None
         finally:
             browser.close()
+
+
+def test_a_moved_page_is_only_ever_sent_to_a_page_of_the_site():
+    assert relocated("/a/", "/", {"a/": "b/"}) == "/b/"
+    assert relocated("/archive/a/", "/archive/", {"a/": "b/"}) == "/archive/b/"
+    for elsewhere in ("//evil.example/", "https://evil.example/"):
+        assert relocated("/a/", "/", {"a/": elsewhere}) is None
