@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -23,6 +24,7 @@ def test_init_creates_a_site_that_builds(tmp_path):
     assert sitegen("init", str(site)).returncode == 0
     run = sitegen("build", "--site", str(site))
     assert run.returncode == 0, run.stderr
+    assert re.search(r"\d+ documents .*\d+ pages: .* in \d+\.\d+s", run.stderr), run.stderr
     assert (site / "output" / "index.html").is_file()
     assert "第一篇文章" in (site / "output" / "index.html").read_text(encoding="utf-8")
 
@@ -38,6 +40,7 @@ def test_a_bad_post_exits_1_with_a_located_message_and_no_traceback(make_site):
     run = sitegen("build", "--site", str(site))
     assert run.returncode == 1
     assert "content/bad.md:3: `date`" in run.stderr
+    assert "1 document(s) failed and were skipped" in run.stderr
     assert "Traceback" not in run.stderr
     assert (site / "output" / "2022/04/08/好/index.html").is_file()
 
