@@ -118,14 +118,20 @@ def _inside(candidate: Path, root: Path) -> Path | None:
     return real if real.is_relative_to(root) else None
 
 
+def _request_path(target: str) -> str | None:
+    """The decoded path of a request target, without query or fragment; None if doubtful."""
+    if not target.startswith("/"):
+        return None
+    try:
+        return unquote(target.split("?", 1)[0].split("#", 1)[0], errors="strict")
+    except UnicodeDecodeError:
+        return None
+
+
 def lookup(target: str, root: Path, base_path: str) -> Lookup:
     """Map a request target onto a file under `root`; anything doubtful is not found."""
-    if not target.startswith("/"):
-        return Lookup()
-    raw = target.split("?", 1)[0].split("#", 1)[0]
-    try:
-        path = unquote(raw, errors="strict")
-    except UnicodeDecodeError:
+    path = _request_path(target)
+    if path is None:
         return Lookup()
     if base_path != "/" and path in ("/", base_path.rstrip("/")):
         return Lookup(redirect=base_path)
@@ -158,13 +164,10 @@ def relocated(target: str, base_path: str, moved: dict[str, str]) -> str | None:
     """Where the page at `target` went, if its document moved in this preview
     (retitled, re-dated, recategorised): an open page follows it on reload.
     The location is made from the site's own URL, never from the request."""
-    if not moved or not target.startswith("/"):
+    path = _request_path(target) if moved else None
+    if path is None or not path.startswith(base_path):
         return None
-    try:
-        path = unquote(target.split("?", 1)[0].split("#", 1)[0], errors="strict")
-    except UnicodeDecodeError:
-        return None
-    new = moved.get(path[len(base_path) :]) if path.startswith(base_path) else None
+    new = moved.get(path[len(base_path) :])
     location = "" if new is None else urls.href(new, base_path)
     return location if location.startswith(base_path) and not location.startswith("//") else None
 
