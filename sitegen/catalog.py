@@ -18,7 +18,7 @@ from sitegen import urls
 from sitegen.config import Config
 from sitegen.errors import ContentWarning
 from sitegen.slugs import slugify
-from sitegen.sources.document import Document, Link
+from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
 
 
 @dataclass
@@ -320,9 +320,13 @@ def _link_issue(
 def with_links(doc: Document, **links: Any) -> Document:
     """`doc` with the catalog's links filled in: `dataclasses.replace` without
     re-running `__init__`, which is a good part of building a large catalog."""
-    linked = object.__new__(Document)
-    linked.__dict__.update(vars(doc), **links)
-    return linked
+    values = list(field_values(doc))
+    for name, value in links.items():
+        values[_POSITION[name]] = value
+    return from_values(values)
+
+
+_POSITION = {name: i for i, name in enumerate(FIELDS)}
 
 
 def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -> Catalog:

@@ -41,7 +41,7 @@ class SiteInfo:
     search: bool
 
 
-@dataclass  # not frozen: see Page
+@dataclass(slots=True)  # not frozen: see Page
 class PageInfo:
     kind: str
     title: str
@@ -50,7 +50,7 @@ class PageInfo:
     description: str = ""
 
 
-@dataclass  # not frozen: see Page
+@dataclass(slots=True)  # not frozen: see Page
 class Paginator:
     number: int
     total: int
@@ -82,7 +82,7 @@ class Paginator:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """An index entry as templates see it: a name, a link, a count.
 
@@ -134,13 +134,14 @@ def publication_entry(pub: PublicationNode) -> Entry:
     return Entry(pub.name, pub.url, pub.count, kind=pub.kind, first=pub.first, last=pub.last)
 
 
-@dataclass
+@dataclass(slots=True)
 class Page:
     """One HTML page to render: where it goes, with which template and values.
 
     Page, PageInfo and Paginator are made once per page of the site and never
     changed after planning; they are not frozen because frozen dataclasses
     take four times as long to make (a quarter of planning 20,000 pages).
+    Like Document, they have slots: 100,000 posts make 200,000 pages.
     """
 
     url: str

@@ -18,7 +18,7 @@ from sitegen.errors import ContentWarning
 DOCUMENT_SUFFIXES = (".md", ".markdown")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContentFile:
     full: str  # absolute path (a string: archives have tens of thousands of these)
     rel: str  # posix path relative to content/

