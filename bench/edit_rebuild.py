@@ -4,11 +4,12 @@ This is the profile behind "where does a small rebuild's time go": it builds
 the site once (so the cache is warm), then repeatedly inserts a character at
 the start of one post's body (its URL and the catalog's shape stay the same),
 or with --retitle at the start of its title (its URL moves, as in compare.py's
-"one post edited"), and rebuilds in-process, printing the wall time and
-`BuildResult.timings`.
+"one post edited"), or with --site-title at the start of `site.yml`'s title
+(every page is rendered again, as in compare.py's "warm"), and rebuilds
+in-process, printing the wall time and `BuildResult.timings`.
 
     python bench/make_corpus.py 10000 /tmp/c10k
-    python bench/edit_rebuild.py /tmp/c10k --runs 3 [--retitle]
+    python bench/edit_rebuild.py /tmp/c10k --runs 3 [--retitle | --site-title]
 
 It edits the site's files in place; use a generated corpus, not real content.
 """
@@ -16,6 +17,7 @@ It edits the site's files in place; use a generated corpus, not real content.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,16 +34,20 @@ def main() -> int:
     parser.add_argument("site", type=Path, help="a site folder made by make_corpus.py")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--retitle", action="store_true", help="edit the title, not the body")
+    edit = parser.add_mutually_exclusive_group()
+    edit.add_argument("--retitle", action="store_true", help="edit the title, not the body")
+    edit.add_argument("--site-title", action="store_true", help="edit site.yml's title")
     args = parser.parse_args()
     config = load_config(args.site)
     build(config, BufferReporter(), jobs=args.jobs)
     posts = sorted((args.site / "content" / "posts").iterdir())
     post = posts[len(posts) // 2]
     for run in range(1, args.runs + 1):
-        text = post.read_text(encoding="utf-8")
-        at = text.index("title: '") + 8 if args.retitle else text.index("<p>") + 3
-        post.write_text(text[:at] + "改" + text[at:], encoding="utf-8")
+        if args.site_title:
+            _insert(args.site / "site.yml", "^title: ")
+            config = load_config(args.site)
+        else:
+            _insert(post, "title: '" if args.retitle else "<p>")
         started = time.perf_counter()
         result = build(config, BufferReporter(), jobs=args.jobs)
         stages = " · ".join(f"{k} {v:.2f}" for k, v in result.timings.items())
@@ -50,6 +56,13 @@ def main() -> int:
             f"rendered, {result.parsed} parsed — {stages}"
         )
     return 0
+
+
+def _insert(path: Path, pattern: str) -> None:
+    """Insert a character into `path` right after the first match of `pattern`."""
+    text = path.read_text(encoding="utf-8")
+    at = re.search(pattern, text, re.MULTILINE).end()
+    path.write_text(text[:at] + "改" + text[at:], encoding="utf-8")
 
 
 if __name__ == "__main__":
