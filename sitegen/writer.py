@@ -200,11 +200,14 @@ class Writer:
             _unlink_any(path)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
-            if os.fstat(fd).st_nlink > 1:  # linked from elsewhere (a backup?): never write through
+            info = os.fstat(fd)
+            if info.st_nlink > 1:  # linked from elsewhere (a backup?): never write through
                 os.close(fd)
                 fd = -1
                 os.unlink(path)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            elif info.st_size:
+                _forget_contents(fd, info.st_size, info.st_blksize)
             _write_all(fd, data)
             os.ftruncate(fd, len(data))
         finally:
@@ -362,6 +365,41 @@ def _find_renameat2() -> Callable[..., int] | None:
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _renameat2 = _find_renameat2() if sys.platform == "linux" else None
+
+
+def _forget_contents(fd: int, size: int, block: int) -> None:
+    """Mark a pool file's old bytes as zeros, without reading or freeing its blocks.
+
+    Overwriting a file that is no longer in memory makes the kernel read its
+    old contents back first, to merge the new bytes into them: a re-render of
+    every page of 100,000 posts read 2.2 GB that way, a third of its time
+    (and this machine drops files from memory after half a minute unused).
+    Freeing the blocks instead costs as much on ext4 with `discard`. Linux's
+    FALLOC_FL_ZERO_RANGE keeps the blocks but marks them unwritten, which
+    needs no I/O. Where the call is missing or refused, the write reads as before.
+    """
+    if _fallocate is not None:
+        _fallocate(fd, _FALLOC_FL_ZERO_RANGE | _FALLOC_FL_KEEP_SIZE, 0, -(-size // block) * block)
+
+
+def _find_fallocate() -> Callable[..., int] | None:
+    """libc's fallocate with 64-bit offsets (fallocate itself has them on 64-bit systems)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    function = getattr(libc, "fallocate64", None)
+    if function is None and ctypes.sizeof(ctypes.c_long) == 8:
+        function = getattr(libc, "fallocate", None)
+    if function is None:
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+    function.restype = ctypes.c_int
+    return function
+
+
+_FALLOC_FL_KEEP_SIZE, _FALLOC_FL_ZERO_RANGE = 0x01, 0x10
+_fallocate = _find_fallocate() if sys.platform == "linux" else None
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

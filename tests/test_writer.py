@@ -144,6 +144,21 @@ def test_re_rendered_pages_keep_one_spare_each_and_never_write_through_a_link(tm
     assert not any((out / ".sitegen/pool").iterdir())
 
 
+def test_a_page_rewritten_over_a_longer_or_shorter_spare_holds_exactly_its_new_bytes(tmp_path):
+    """The spare's old bytes are dropped before it is overwritten (see `_forget_contents`):
+    none of them may survive, and none of the new ones may be lost, at any length."""
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write("index.html", b"A" * 10_000, "t")
+    previous = first.commit()
+    for n, size in enumerate([9_000, 4_097, 13_000, 1, 4_096, 8_193, 20_000, 3]):
+        writer = Writer(out, previous=previous)
+        page = bytes(range(256)) * (size // 256) + bytes([n + 1]) * (size % 256)
+        writer.write("index.html", page, "t")
+        previous = writer.commit()
+        assert (out / "index.html").read_bytes() == page
+
+
 def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path):
     out = tmp_path / "output"
     first = Writer(out)
