@@ -260,11 +260,12 @@ class TreeSampler(threading.Thread):
     process (an upper bound); sum of PSS splits each shared page between the
     processes sharing it, so it is the memory the whole tree really holds.
 
-    Reading `smaps_rollup` walks a process's page tables: for two processes
-    of 1.3 GB (sitegen at 100,000 posts) one sample takes 25 ms of CPU, a
-    quarter of a core at 0.1 s, taken from the build being measured (at
-    10,000 posts, 3 ms). So the sampler waits at least SAMPLE_SHARE times as
-    long as its last sample took, whatever `interval` asks for.
+    Reading `smaps_rollup` walks a process's page tables: for a process and
+    its forked worker the size of sitegen's at 100,000 posts (2.7 GB of RSS
+    between them) one sample takes about 25 ms of CPU, a quarter of a core
+    at 0.1 s, taken from the build being measured (at 10,000 posts, 3 ms).
+    So the sampler waits at least SAMPLE_SHARE times as long as its last
+    sample took, whatever `interval` asks for.
     """
 
     SAMPLE_SHARE = 30  # the sampler's CPU stays under a thirtieth of one core

@@ -372,8 +372,8 @@ def _forget_contents(fd: int, size: int, block: int) -> None:
 
     Overwriting a file that is no longer in memory makes the kernel read its
     old contents back first, to merge the new bytes into them: a re-render of
-    every page of 100,000 posts read 2.2 GB that way, a third of its time
-    (and this machine drops files from memory after half a minute unused).
+    every page of 100,000 posts read 2.2 GB that way, over a quarter of its
+    time (this machine drops files from memory after half a minute unused).
     Freeing the blocks instead costs as much on ext4 with `discard`. Linux's
     FALLOC_FL_ZERO_RANGE keeps the blocks but marks them unwritten, which
     needs no I/O. Where the call is missing or refused, the write reads as before.
