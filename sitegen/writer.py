@@ -22,6 +22,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
@@ -352,19 +353,27 @@ def _exchange(a: str, b: str) -> bool:
     return _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def _find_renameat2() -> Callable[..., int] | None:
-    try:
-        function = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+def _libc_function(names: tuple[str, ...], argtypes: list[Any]) -> Callable[..., int] | None:
+    """The first of `names` that the C library has, returning an int; None if none is there."""
+    if sys.platform != "linux":
         return None
-    path, fd = ctypes.c_char_p, ctypes.c_int
-    function.argtypes = [fd, path, fd, path, ctypes.c_uint]
-    function.restype = ctypes.c_int
-    return function
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+    for name in names:
+        function = getattr(libc, name, None)
+        if function is not None:
+            function.argtypes = argtypes
+            function.restype = ctypes.c_int
+            return function
+    return None
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-_renameat2 = _find_renameat2() if sys.platform == "linux" else None
+_renameat2 = _libc_function(
+    ("renameat2",), [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+)
 
 
 def _forget_contents(fd: int, size: int, block: int) -> None:
@@ -382,24 +391,12 @@ def _forget_contents(fd: int, size: int, block: int) -> None:
         _fallocate(fd, _FALLOC_FL_ZERO_RANGE | _FALLOC_FL_KEEP_SIZE, 0, -(-size // block) * block)
 
 
-def _find_fallocate() -> Callable[..., int] | None:
-    """libc's fallocate with 64-bit offsets (fallocate itself has them on 64-bit systems)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    function = getattr(libc, "fallocate64", None)
-    if function is None and ctypes.sizeof(ctypes.c_long) == 8:
-        function = getattr(libc, "fallocate", None)
-    if function is None:
-        return None
-    function.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
-    function.restype = ctypes.c_int
-    return function
-
-
 _FALLOC_FL_KEEP_SIZE, _FALLOC_FL_ZERO_RANGE = 0x01, 0x10
-_fallocate = _find_fallocate() if sys.platform == "linux" else None
+# fallocate with 64-bit offsets: fallocate64, or fallocate itself on 64-bit systems.
+_fallocate = _libc_function(
+    ("fallocate64", "fallocate") if ctypes.sizeof(ctypes.c_long) == 8 else ("fallocate64",),
+    [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64],
+)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
