@@ -6,6 +6,7 @@ import json
 import math
 import random
 
+import numpy
 import pytest
 from bs4 import BeautifulSoup
 from conftest import post
@@ -30,6 +31,7 @@ def test_pairs_are_adjacent_characters_within_runs_of_letters_and_digits():
     assert pairs_of("长春，流调。") == {"长春", "流调"}
     assert pairs_of("COVID-19疫情") == {"co", "ov", "vi", "id", "19", "9疫", "疫情"}
     assert pairs_of("疫") == set()
+    assert pairs_of("𠮷野家") == {"𠮷野", "野家"}  # beyond the BMP, as in some names
 
 
 def test_normalising_lowers_case_and_half_widths_letters_and_digits():
@@ -56,6 +58,27 @@ def test_postings_round_trip_and_never_exceed_a_bitmap(ids, extra):
     posting = search.encode(sorted(ids), total)
     assert search.decode(posting, total) == sorted(ids)
     assert len(posting) <= 1 + 4 * math.ceil(math.ceil(total / 8) / 3)
+    assert search._encode_array(numpy.array(sorted(ids), numpy.uint32), total) == posting
+
+
+@given(
+    st.lists(st.text(alphabet=HAN + "ab1ΣΑ，。 \n𠀀𠮷😀Ａ", max_size=30), max_size=12),
+    st.integers(1, 40),
+)
+def test_inverting_texts_in_blocks_finds_exactly_each_texts_pairs(texts, block):
+    """The index's postings hold a unit for a pair exactly when the unit's own text has it."""
+    postings = search._Postings()
+    postings.BLOCK_CHARS = block
+    for unit, text in enumerate(texts):
+        postings.add(text, 3 * unit)  # unit ids need not follow each other (titles do not)
+    found = {
+        key: [i for ids in arrays for i in ids.tolist()] for key, arrays in postings.done().items()
+    }
+    expected: dict[int, list[int]] = {}
+    for unit, text in enumerate(texts):
+        for key in search.pair_keys(text):
+            expected.setdefault(key, []).append(3 * unit)
+    assert found == expected
 
 
 def test_dense_postings_are_bitmaps_and_sparse_ones_are_gaps():
@@ -134,10 +157,11 @@ def test_every_pair_of_every_part_is_in_its_shard(small_site):
 def test_the_index_is_the_same_however_units_are_grouped_while_building(
     small_site, small_site_dir, monkeypatch
 ):
-    """Postings are gathered in blocks of units; blocks must join up seamlessly."""
+    """Postings are gathered in blocks of text; blocks must join up seamlessly."""
     catalog, files = small_site
-    assert json.loads(files["search/meta.json"])["units"] < search._Postings.BLOCK  # one block
-    monkeypatch.setattr(search._Postings, "BLOCK", 7)
+    chars = sum(2 * len(d.title) + len(plain_text(d.html)) for d in catalog.documents)
+    assert chars < search._Postings.BLOCK_CHARS  # built above as one block
+    monkeypatch.setattr(search._Postings, "BLOCK_CHARS", 50)
     config = load_config(small_site_dir)
     assert dict(search.index_files(catalog, config)) == files
 
