@@ -421,12 +421,14 @@ def _plan_search(
     it is kept whole when no document changed, or made anew. Making it is
     single-threaded and costly, so the build runs that job in this process
     while forked workers render pages. When only some documents' texts
-    changed (`changed`, with the catalog's shape as before), the previous
-    index is patched instead.
+    changed (`changed`, with the catalog's shape and the parse key as
+    before), the previous index is patched instead.
     """
     if not config.search:
         return None, lambda: (b"", [])
-    key = prints.value([search.FORMAT, *catalog.documents])
+    # A document's fingerprint follows its file's bytes; what code makes of them, the parse key.
+    parsed_as = parse_key(config)
+    key = prints.value([search.FORMAT, parsed_as, *catalog.documents])
     ends = state.search_files[:1] + state.search_files[-1:]
     if key == state.search_key and all((writer.output / rel).is_file() for rel in ends):
 
@@ -437,7 +439,7 @@ def _plan_search(
 
         return None, keep
 
-    if changed and state.search_files:
+    if changed and state.search_files and state.parse_key == parsed_as:
         old = {src: doc for src, (_, doc) in state.documents.items() if doc is not None}
         patch = search.patch_index(writer.output, catalog, old, changed, key.hex())
         if patch is not None:

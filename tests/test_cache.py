@@ -13,6 +13,7 @@ from sitegen import cache
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.report import BufferReporter
+from sitegen.sources.markup import Markup
 
 
 @pytest.fixture
@@ -131,6 +132,25 @@ def test_changed_sitegen_code_under_the_same_version_invalidates_everything(site
     monkeypatch.setattr(cache, "source_hash", lambda: "another checkout")
     second, _ = run(site)
     assert second.parsed == 12 and second.rendered == first.rendered
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["alone", "with-an-edit"])
+def test_new_sitegen_code_that_reads_texts_differently_makes_the_search_index_anew(
+    site, monkeypatch, edited
+):
+    """Documents' fingerprints follow their files' bytes; what code makes of them must
+    count too, also when an edit alone would have the index patched."""
+    run(site)
+    if edited:
+        path = site / "content" / "p05.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\n补记一句。\n", "utf-8")
+    read = Markup.to_html
+    monkeypatch.setattr(Markup, "to_html", lambda self, body: read(self, body) + "<p>新版解析</p>")
+    monkeypatch.setattr(cache, "source_hash", lambda: "another checkout")
+    _, out = run(site)
+    assert "新版解析" in next(out.glob("2021/*/*/第01篇/index.html")).read_text("utf-8")
+    docs = list((out / "search" / "docs").glob("*.json"))
+    assert len(docs) == 12 and all("新版解析" in p.read_text("utf-8") for p in docs)
 
 
 def test_the_source_hash_follows_any_module_of_sitegen(tmp_path):
