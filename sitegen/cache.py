@@ -36,7 +36,7 @@ from sitegen.config import Config
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
 
-FORMAT = 8
+FORMAT = 9
 _SHARDS = 64  # files the parsed documents are saved in
 
 # Types of template values that cannot hold a document (render's index
@@ -217,7 +217,13 @@ def forget_state(config: Config) -> None:
 
 
 class Fingerprints:
-    """Digests of template values, memoised per build (documents recur on many pages)."""
+    """Digests of template values, memoised per build (documents recur on many pages).
+
+    A page's fingerprint leaves the render key out: fingerprints are only
+    compared under the same key (`pages_to_render`), and so a re-render of
+    every page keeps those of the pages that show nothing changed instead of
+    digesting every page again.
+    """
 
     def __init__(self, render_key: str) -> None:
         self.render_key = render_key
@@ -226,8 +232,7 @@ class Fingerprints:
         self._keep: list[Any] = []
 
     def page(self, template: str, info: Any, context: dict[str, Any]) -> str:
-        digest = hashlib.blake2b(self.render_key.encode(), digest_size=16)
-        digest.update(template.encode())
+        digest = hashlib.blake2b(template.encode(), digest_size=16)
         digest.update(_serial(info))
         for key in sorted(context):
             digest.update(key.encode())
@@ -384,12 +389,12 @@ def pages_to_render(
 ) -> tuple[dict[str, str | None], list[tuple[str, Any]]]:
     """Fingerprints of all pages, and the pages whose output must be rendered.
 
-    When templates, config and the catalog's shape are as last time
-    (`same_key`, `same_shape`), a page can only differ if it shows a document
-    whose fingerprint changed, so only those pages are fingerprinted again.
-    A page the last build did not make, and every page when the render key
-    changed (it is part of every fingerprint), is rendered whatever its
-    fingerprint, so that is left (None) for whoever renders it: the workers.
+    When the catalog's shape is as last time (`same_shape`), a page's
+    fingerprint can only differ if it shows a document whose fingerprint
+    changed, so only those pages are fingerprinted again. When templates and
+    config are also as last time (`same_key`), only pages whose fingerprint
+    changed are rendered; otherwise every page is. A fingerprint not known
+    yet is left (None) for whoever renders the page: the workers.
 
     Like the nothing-changed check, this trusts that the output's files are
     as the last build left them (statting 20,000 of them was a fifth of a
@@ -398,13 +403,19 @@ def pages_to_render(
     prints: dict[str, str | None] = {}
     todo: list[tuple[str, Any]] = []
     for rel, page in pages:
-        old = state.pages.get(rel) if same_key else None
+        old = state.pages.get(rel)
         if old is None:
             prints[rel] = None
             todo.append((rel, page))
             continue
         if same_shape and not fingerprints.shows_any(page.context, changed):
             prints[rel] = old
+            if not same_key:
+                todo.append((rel, page))
+            continue
+        if not same_key:
+            prints[rel] = None
+            todo.append((rel, page))
             continue
         prints[rel] = fingerprints.page(*page.fingerprinted)
         if prints[rel] != old:
