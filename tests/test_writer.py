@@ -170,22 +170,42 @@ def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path)
     assert (out / "index.html").read_bytes() == b"home"
 
 
-def test_a_symlink_planted_in_the_pool_is_replaced_not_written_through(tmp_path):
+def built_once(tmp_path):
+    """An output holding one page, the files its build made, and a file outside it."""
     out = tmp_path / "output"
     first = Writer(out)
     first.write("index.html", b"home", "t")
-    previous = first.commit()
     outside = tmp_path / "outside.txt"
     outside.write_bytes(b"keep me")
-    second = Writer(out, previous=previous)
-    slot = Path(second._target("index.html"))
+    return out, first.commit(), outside
+
+
+def rebuilt(out, previous, data):
+    writer = Writer(out, previous=previous)
+    writer.write("index.html", data, "t")
+    writer.commit()
+    assert (out / "index.html").read_bytes() == data
+    assert not (out / "index.html").is_symlink()
+
+
+def test_a_symlink_planted_in_the_pool_is_replaced_not_written_through(tmp_path):
+    out, previous, outside = built_once(tmp_path)
+    peek = Writer(out, previous=previous)
+    slot = Path(peek._target("index.html"))
+    peek.abort()
     slot.unlink(missing_ok=True)
     slot.symlink_to(outside)
-    second.write("index.html", b"new home", "t")
-    second.commit()
+    rebuilt(out, previous, b"new home")
     assert outside.read_bytes() == b"keep me"
-    assert (out / "index.html").read_bytes() == b"new home"
-    assert not (out / "index.html").is_symlink()
+
+
+def test_a_symlink_planted_in_the_output_is_replaced_by_the_page_and_its_target_kept(tmp_path):
+    out, previous, outside = built_once(tmp_path)
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(outside)
+    rebuilt(out, previous, b"new home")
+    rebuilt(out, previous, b"newer home")  # writes the pool slot the link was swapped into
+    assert outside.read_bytes() == b"keep me"
 
 
 def test_a_killed_first_builds_half_moved_staging_is_cleared_by_the_next(tmp_path):
