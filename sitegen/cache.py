@@ -404,17 +404,13 @@ def pages_to_render(
     todo: list[tuple[str, Any]] = []
     for rel, page in pages:
         old = state.pages.get(rel)
-        if old is None:
-            prints[rel] = None
-            todo.append((rel, page))
-            continue
-        if same_shape and not fingerprints.shows_any(page.context, changed):
-            prints[rel] = old
+        if old is not None and same_shape and not fingerprints.shows_any(page.context, changed):
+            prints[rel] = old  # nothing it shows changed
             if not same_key:
                 todo.append((rel, page))
             continue
-        if not same_key:
-            prints[rel] = None
+        if old is None or not same_key:
+            prints[rel] = None  # rendered whatever it is
             todo.append((rel, page))
             continue
         prints[rel] = fingerprints.page(*page.fingerprinted)

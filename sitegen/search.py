@@ -337,7 +337,7 @@ class _Postings:
     joins them: joining them as they come would copy them again and again.
     """
 
-    BLOCK_CHARS = 1 << 20  # about 1,000 posts; their arrays take some 40 MB while read
+    BLOCK_CHARS = 1 << 20  # about 1,000 posts; inverting them takes some 25 MB for a moment
     _UNIT_BITS = 22  # a text's place in its block, below the 42 bits of its pair key
 
     def __init__(self) -> None:
