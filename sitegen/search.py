@@ -224,8 +224,21 @@ def encode(ids: Sequence[int], total: int) -> str:
 
 
 def _encode_array(ids: Any, total: int) -> str:
-    """`encode` for a numpy array of ids: the same string, without a Python step per id
-    (the index has thousands of postings, each up to a bitmap of every unit)."""
+    """`encode` for a numpy array of ids, the fastest way for its length.
+
+    Most pairs of a real archive are rare: for a few ids, `encode` takes
+    2 µs, numpy 8 µs a call whatever the length; for thousands, `encode`
+    takes a Python step per id."""
+    return encode(ids.tolist(), total) if len(ids) < _SHORT else _encode_numpy(ids, total)
+
+
+_SHORT = (
+    128  # ids: about where numpy becomes the faster (measured: 6 µs each at 64, 9 and 14 at 256)
+)
+
+
+def _encode_numpy(ids: Any, total: int) -> str:
+    """`encode` done by numpy: the same string."""
     import numpy as np  # only an index being made anew has numpy arrays
 
     bitmap_bytes = (total + 7) // 8
