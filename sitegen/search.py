@@ -232,9 +232,7 @@ def _encode_array(ids: Any, total: int) -> str:
     return encode(ids.tolist(), total) if len(ids) < _SHORT else _encode_numpy(ids, total)
 
 
-_SHORT = (
-    128  # ids: about where numpy becomes the faster (measured: 6 µs each at 64, 9 and 14 at 256)
-)
+_SHORT = 128  # ids; numpy is the faster from about here (9 µs against 14 at 256)
 
 
 def _encode_numpy(ids: Any, total: int) -> str:
