@@ -204,23 +204,29 @@ def shard_of(pair: str, shards: int) -> int:
 def encode(ids: Sequence[int], total: int) -> str:
     """A posting (ascending ids) as the shorter of a bitmap and fixed-width gaps."""
     bitmap_bytes = (total + 7) // 8
-    if len(ids) <= bitmap_bytes:
+    if len(ids) <= bitmap_bytes:  # else the bitmap is shorter, whatever the gaps
         gaps = [ids[0], *map(operator.sub, ids[1:], ids[:-1])] if ids else []
-        largest = max(gaps, default=0)
-        width = 1 if largest < 0x100 else 2 if largest < 0x10000 else 4
-        if len(ids) * width <= bitmap_bytes:
-            if width == 1:
-                raw = bytes(gaps)
-            else:
-                packed = array("H" if width == 2 else "I", gaps)
-                if packed.itemsize != width:  # "I" is 4 bytes on every platform we know of
-                    raise ValueError(f"unexpected array item size {packed.itemsize}")
-                raw = _little_endian(packed).tobytes()
-            return str(width) + base64.b64encode(raw).decode("ascii")
+        width = _gap_width(len(gaps), max(gaps, default=0), bitmap_bytes)
+        if width == 1:
+            return _posting("1", bytes(gaps))
+        if width:
+            packed = array("H" if width == 2 else "I", gaps)
+            if packed.itemsize != width:  # "I" is 4 bytes on every platform we know of
+                raise ValueError(f"unexpected array item size {packed.itemsize}")
+            return _posting(str(width), _little_endian(packed).tobytes())
     digits = bytearray(b"0") * total  # one ASCII digit per document, read as a base-2 number
     deque(map(digits.__setitem__, ids, repeat(ord("1"))), maxlen=0)
-    raw = int(digits[::-1], 2).to_bytes(bitmap_bytes, "little")
-    return "b" + base64.b64encode(raw).decode("ascii")
+    return _posting("b", int(digits[::-1], 2).to_bytes(bitmap_bytes, "little"))
+
+
+def _gap_width(count: int, largest: int, bitmap_bytes: int) -> int:
+    """Bytes per gap for `count` gaps up to `largest`; 0 when the bitmap is no longer."""
+    width = 1 if largest < 0x100 else 2 if largest < 0x10000 else 4
+    return width if count * width <= bitmap_bytes else 0
+
+
+def _posting(kind: str, raw: bytes) -> str:
+    return kind + base64.b64encode(raw).decode("ascii")
 
 
 def _encode_array(ids: Any, total: int) -> str:
@@ -242,15 +248,12 @@ def _encode_numpy(ids: Any, total: int) -> str:
     bitmap_bytes = (total + 7) // 8
     if len(ids) <= bitmap_bytes:
         gaps = np.diff(ids, prepend=0)
-        largest = int(gaps.max()) if len(gaps) else 0
-        width = 1 if largest < 0x100 else 2 if largest < 0x10000 else 4
-        if len(ids) * width <= bitmap_bytes:
-            raw = gaps.astype(f"<u{width}").tobytes()
-            return str(width) + base64.b64encode(raw).decode("ascii")
+        width = _gap_width(len(gaps), int(gaps.max()) if len(gaps) else 0, bitmap_bytes)
+        if width:
+            return _posting(str(width), gaps.astype(f"<u{width}").tobytes())
     bits = np.zeros(bitmap_bytes * 8, np.uint8)
     bits[ids] = 1
-    raw = np.packbits(bits, bitorder="little").tobytes()
-    return "b" + base64.b64encode(raw).decode("ascii")
+    return _posting("b", np.packbits(bits, bitorder="little").tobytes())
 
 
 def _little_endian(packed: array) -> array:
@@ -352,9 +355,6 @@ class _Postings:
     _UNIT_BITS = 22  # a text's place in its block, below the 42 bits of its pair key
 
     def __init__(self) -> None:
-        import numpy  # here, not above: builds that keep or patch the index never load it
-
-        self._np = numpy
         self._texts: list[str] = []
         self._units: list[int] = []
         self._chars = 0
@@ -377,7 +377,9 @@ class _Postings:
     def _flush(self) -> None:
         """Invert the block read so far. Arrays are changed in place where they can
         be: each full-size copy is 8 bytes per character, a quarter of the peak."""
-        np, texts, units = self._np, self._texts, self._units
+        import numpy as np  # here, not above: builds that keep or patch the index never load it
+
+        texts, units = self._texts, self._units
         self._texts, self._units, self._chars = [], [], 0
         points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), "<u4")
         lengths = np.fromiter(map(len, texts), np.int64, len(texts))
