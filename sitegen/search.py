@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 import json
 import math
 import operator
@@ -52,7 +53,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import urls
 from sitegen.catalog import Catalog
@@ -229,33 +230,6 @@ def _posting(kind: str, raw: bytes) -> str:
     return kind + base64.b64encode(raw).decode("ascii")
 
 
-def _encode_array(ids: Any, total: int) -> str:
-    """`encode` for a numpy array of ids, the fastest way for its length.
-
-    Most pairs of a real archive are rare: for a few ids, `encode` takes
-    2 µs, numpy 8 µs a call whatever the length; for thousands, `encode`
-    takes a Python step per id."""
-    return encode(ids.tolist(), total) if len(ids) < _SHORT else _encode_numpy(ids, total)
-
-
-_SHORT = 128  # ids; numpy is the faster from about here (9 µs against 14 at 256)
-
-
-def _encode_numpy(ids: Any, total: int) -> str:
-    """`encode` done by numpy: the same string."""
-    import numpy as np  # only an index being made anew has numpy arrays
-
-    bitmap_bytes = (total + 7) // 8
-    if len(ids) <= bitmap_bytes:
-        gaps = np.diff(ids, prepend=0)
-        width = _gap_width(len(gaps), int(gaps.max()) if len(gaps) else 0, bitmap_bytes)
-        if width:
-            return _posting(str(width), gaps.astype(f"<u{width}").tobytes())
-    bits = np.zeros(bitmap_bytes * 8, np.uint8)
-    bits[ids] = 1
-    return _posting("b", np.packbits(bits, bitorder="little").tobytes())
-
-
 def _little_endian(packed: array) -> array:
     if array("H", [1]).tobytes() != b"\x01\x00":
         packed.byteswap()
@@ -340,6 +314,14 @@ def index_files(
     yield "search/meta.json", _dump(meta)
 
 
+class _Inverted(NamedTuple):
+    """Pair keys with their ascending unit ids: `ids[starts[i]:starts[i + 1]]` for `keys[i]`."""
+
+    keys: Any  # numpy arrays: ascending pair keys,
+    starts: Any  # where each key's ids start in `ids`, and one past the last,
+    ids: Any  # and every key's ids, one key after another
+
+
 class _Postings:
     """The ascending unit ids of each pair key, gathered a block of text at a time.
 
@@ -347,8 +329,8 @@ class _Postings:
     nine million at 10,000 posts, which one by one in Python were a quarter
     of a cold build's work. numpy takes a block's at once: each pair with
     its unit as one 64-bit number, sorted, repeats dropped, cut where the
-    pair changes. A key's ids stay as one array per block until `_shards`
-    joins them: joining them as they come would copy them again and again.
+    pair changes. The blocks are kept as they are; `_shards` joins them a
+    range of keys at a time, so the ids are never held twice.
     """
 
     BLOCK_CHARS = 1 << 20  # about 1,000 posts; inverting them takes some 25 MB for a moment
@@ -358,7 +340,7 @@ class _Postings:
         self._texts: list[str] = []
         self._units: list[int] = []
         self._chars = 0
-        self._ids: defaultdict[int, list[Any]] = defaultdict(list)
+        self._blocks: list[_Inverted] = []
 
     def add(self, text: str, unit: int) -> None:
         """Note that `unit` (greater than any unit added before) holds `text`."""
@@ -369,10 +351,10 @@ class _Postings:
         if self._chars >= self.BLOCK_CHARS or len(self._texts) >= 1 << self._UNIT_BITS:
             self._flush()
 
-    def done(self) -> dict[int, list[Any]]:
-        """Each key's ids, as one array per block, in order."""
+    def done(self) -> list[_Inverted]:
+        """The blocks, in the order their texts were added."""
         self._flush()
-        return self._ids
+        return self._blocks
 
     def _flush(self) -> None:
         """Invert the block read so far. Arrays are changed in place where they can
@@ -398,33 +380,182 @@ class _Postings:
         ids = np.asarray(units, np.uint32)[found & ((1 << self._UNIT_BITS) - 1)]
         found >>= self._UNIT_BITS  # now each id's pair key
         starts = np.flatnonzero(np.concatenate(([True], found[1:] != found[:-1])))
-        ends = [*starts[1:].tolist(), len(found)]
-        for key, start, end in zip(found[starts].tolist(), starts.tolist(), ends, strict=True):
-            self._ids[key].append(ids[start:end])
+        self._blocks.append(_Inverted(found[starts], np.append(starts, len(found)), ids))
+
+
+def _key_ranges(blocks: list[_Inverted], ids: int = 1 << 20) -> list[tuple[int, int]]:
+    """Ranges [low, high) of pair keys, each holding about `ids` ids over all blocks,
+    so that joining a range's runs takes a bounded amount of memory."""
+    import numpy as np
+
+    keys = np.concatenate([np.zeros(0, np.uint64), *(block.keys for block in blocks)])
+    lengths = np.concatenate([np.zeros(0, np.int64), *(np.diff(b.starts) for b in blocks)])
+    order = np.argsort(keys)
+    held = np.cumsum(lengths[order])
+    cuts = keys[order][np.searchsorted(held, np.arange(ids, held[-1] if len(held) else 0, ids))]
+    bounds = [0, *np.unique(cuts).tolist(), 1 << 42]  # every key is below 1 << 42
+    return list(itertools.pairwise(bounds))
+
+
+def _join(blocks: list[_Inverted], low: int, high: int) -> _Inverted:
+    """The keys from `low` up to `high` with their ids from every block, joined key by key.
+
+    Each block's run of a key is copied once, straight to its place; a key's
+    runs keep the blocks' order, which is the order of their units."""
+    import numpy as np
+
+    pieces = []
+    for block in blocks:
+        a, b = np.searchsorted(block.keys, [low, high]).tolist()
+        starts = block.starts[a : b + 1]
+        pieces.append((block.keys[a:b], np.diff(starts), block.ids[starts[0] : starts[-1]]))
+    keys = np.concatenate([np.zeros(0, np.uint64), *(keys for keys, _, _ in pieces)])
+    lengths = np.concatenate([np.zeros(0, np.int64), *(lengths for _, lengths, _ in pieces)])
+    order = np.argsort(keys, kind="stable")
+    to = np.empty_like(lengths)
+    to[order] = np.cumsum(lengths[order]) - lengths[order]  # where each run goes
+    ids = np.empty(int(lengths.sum()), np.uint32)
+    run = 0
+    for _, run_lengths, run_ids in pieces:
+        ids[_ranges(to[run : run + len(run_lengths)], run_lengths)] = run_ids
+        run += len(run_lengths)
+    keys, to = keys[order], to[order]
+    new = np.ones(len(keys), bool)
+    new[1:] = keys[1:] != keys[:-1]
+    first = np.flatnonzero(new)
+    return _Inverted(keys[first], np.append(to[first], len(ids)), ids)
 
 
 def _shards(
-    body: dict[int, list[Any]], title: dict[int, list[Any]], total: int
+    body: list[_Inverted], title: list[_Inverted], total: int
 ) -> tuple[list[dict[str, str | list[str]]], int]:
     """Postings grouped by the hash of their pair into files of about SHARD_BYTES,
-    and the size (`_entry_size`) they add up to, which decides how many files."""
-    from numpy import concatenate as joined  # a key's ids: one array per block, joined here
+    and the size (`_entry_size`) they add up to, which decides how many files.
 
-    entries: dict[str, str | list[str]] = {}
+    Shards hold word pairs only, each file's in code-point order. A real
+    archive holds hundreds of thousands of distinct pairs, most in a text or
+    two, so the work here is done on arrays of pairs, not pair by pair."""
+    import numpy as np
+
+    found: list[Any] = []
+    entries: list[Any] = []
     size = 0
-    for key, blocks in body.items():
-        pair = pair_text(key)
-        if pair is None:
-            continue
-        posting = _encode_array(joined(blocks), total)
-        titled = title.get(key)
-        entries[pair] = [posting, _encode_array(joined(titled), total)] if titled else posting
-        size += _entry_size(entries[pair])
+    for low, high in _key_ranges(body):
+        held, titles = _join(body, low, high), _join(title, low, high)
+        kept, titled = _word_pairs(held.keys), _word_pairs(titles.keys)
+        postings: list[Any] = _encode_runs(held, kept, total)
+        size += sum(map(len, postings)) + 12 * len(postings)
+        at = np.searchsorted(held.keys[kept], titles.keys[titled])  # a title's pairs are its unit's
+        for i, posting in zip(at.tolist(), _encode_runs(titles, titled, total), strict=True):
+            postings[i] = [postings[i], posting]
+        found.append(held.keys[kept])
+        entries += postings
+    keys = np.concatenate([np.zeros(0, np.uint64), *found])
     count = _shard_count(size)
+    first, second = keys & _POINT, keys >> 21
+    shard = (_fnv1a(first, second) % count).tolist()
+    pairs = np.stack([first, second], axis=1).astype("<u4").tobytes().decode("utf-32-le")
     grouped: list[dict[str, str | list[str]]] = [{} for _ in range(count)]
-    for pair in sorted(entries):
-        grouped[shard_of(pair, count)][pair] = entries[pair]
+    for i in np.lexsort((second, first)).tolist():
+        grouped[shard[i]][pairs[2 * i : 2 * i + 2]] = entries[i]
     return grouped, size
+
+
+def _word_pairs(keys: Any) -> Any:
+    """Which pair keys are two word characters (`pair_text` for many keys at once)."""
+    import numpy as np
+
+    points, where = np.unique(np.stack([keys & _POINT, keys >> 21]), return_inverse=True)
+    word = np.array([_WORD_PAIR.fullmatch(chr(p) * 2) is not None for p in points.tolist()], bool)
+    return word[where].reshape(2, -1).all(axis=0)
+
+
+def _fnv1a(first: Any, second: Any) -> Any:
+    """`shard_of` before the modulo, for arrays of first and second code points."""
+    h = (first ^ 0x811C9DC5) * 0x01000193 & 0xFFFFFFFF
+    return (h ^ second) * 0x01000193 & 0xFFFFFFFF
+
+
+def _encode_runs(inverted: _Inverted, which: Any, total: int) -> list[str]:
+    """`encode` of the ids of each key `which` picks: the same strings, made at once.
+
+    Most pairs of a real archive are rare, so nearly all postings are a few
+    gaps (`_gap_postings`); bitmaps, for the few common pairs, are made one
+    by one.
+    """
+    import numpy as np
+
+    ids, starts, ends = inverted.ids, inverted.starts[:-1][which], inverted.starts[1:][which]
+    bitmap_bytes = (total + 7) // 8
+    counts = ends - starts
+    runs = np.flatnonzero(counts <= bitmap_bytes)  # the others are bitmaps whatever their gaps
+    counts = counts[runs]
+    found = ids[_ranges(starts[runs], counts)]  # these runs' ids, one run after another
+    first = np.cumsum(counts) - counts
+    gaps = np.diff(found, prepend=found.dtype.type(0))  # wrong where a run starts: set next
+    gaps[first] = found[first]
+    largest = np.maximum.reduceat(gaps, first) if len(runs) else gaps
+    width = np.where(largest < 0x100, 1, np.where(largest < 0x10000, 2, 4))
+    sparse = counts * width <= bitmap_bytes  # `_gap_width`'s rule
+    postings: list[str] = [""] * len(starts)
+    made = _gap_postings(gaps, first[sparse], counts[sparse], width[sparse])
+    for run, posting in zip(runs[sparse].tolist(), made, strict=True):
+        postings[run] = posting
+    dense = np.ones(len(starts), bool)
+    dense[runs[sparse]] = False
+    for run in np.flatnonzero(dense).tolist():
+        postings[run] = _bitmap(ids[starts[run] : ends[run]], bitmap_bytes)
+    return postings
+
+
+def _gap_postings(gaps: Any, first: Any, counts: Any, width: Any) -> list[str]:
+    """The gap posting of each run of `counts` gaps from `first`, `width` bytes a gap.
+
+    The runs' bytes are laid side by side, each padded to whole groups of
+    three bytes, so that one base64 call encodes them all and each posting's
+    characters are cut out of its result: the padding's trailing `A`s become
+    the `=`s that base64 ends a lone posting with."""
+    import numpy as np
+
+    sizes = counts * width
+    padded = (sizes + 2) // 3 * 3
+    raw = np.zeros(int(padded.sum()), np.uint8)
+    place = np.cumsum(padded) - padded  # where each run's bytes start in `raw`
+    for w in (1, 2, 4):
+        some = width == w
+        if some.any():
+            index = _ranges(first[some], counts[some])
+            raw[_ranges(place[some], sizes[some])] = gaps[index].astype(f"<u{w}").view(np.uint8)
+    chars = np.frombuffer(base64.b64encode(raw.tobytes()), np.uint8).copy()
+    length = padded // 3 * 4
+    end = np.cumsum(length)
+    chars[(end - 1)[sizes % 3 > 0]] = ord("=")
+    chars[(end - 2)[sizes % 3 == 1]] = ord("=")
+    text = np.empty(len(chars) + len(sizes), np.uint8)
+    head = end - length + np.arange(len(sizes))  # each posting's kind, then its characters
+    text[head] = width + ord("0")
+    rest = np.ones(len(text), bool)
+    rest[head] = False
+    text[rest] = chars
+    joined = text.tobytes().decode("ascii")
+    return [joined[a:b] for a, b in zip(head.tolist(), (head + 1 + length).tolist(), strict=True)]
+
+
+def _ranges(starts: Any, lengths: Any) -> Any:
+    """The indices `start, start + 1, ..., start + length - 1` of each range, in order."""
+    import numpy as np
+
+    before = np.cumsum(lengths) - lengths
+    return np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))
+
+
+def _bitmap(ids: Any, bitmap_bytes: int) -> str:
+    """`encode`'s bitmap posting of a numpy array of ids."""
+    import numpy as np
+
+    bits = np.zeros(bitmap_bytes * 8, np.uint8)
+    bits[ids] = 1
+    return _posting("b", np.packbits(bits, bitorder="little").tobytes())
 
 
 def _entry_size(entry: str | list[str] | None) -> int:

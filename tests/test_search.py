@@ -10,7 +10,7 @@ import numpy
 import pytest
 from bs4 import BeautifulSoup
 from conftest import post
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitegen import search
@@ -58,23 +58,46 @@ def test_postings_round_trip_and_never_exceed_a_bitmap(ids, extra):
     posting = search.encode(sorted(ids), total)
     assert search.decode(posting, total) == sorted(ids)
     assert len(posting) <= 1 + 4 * math.ceil(math.ceil(total / 8) / 3)
-    as_array = numpy.array(sorted(ids), numpy.uint32)
-    assert search._encode_numpy(as_array, total) == search._encode_array(as_array, total) == posting
+
+
+@given(
+    st.lists(st.tuples(st.sets(st.integers(0, 2999), min_size=1), st.booleans()), max_size=12),
+    st.sampled_from([1, 7, 8, 30, 3000, 70_000]),
+)
+@example([({*range(376)}, True), ({5}, True)], 8)  # gaps take exactly a bitmap's 376 bytes
+def test_postings_made_at_once_are_those_made_one_by_one(runs, extra):
+    """`_encode_runs` packs many postings into one base64 call: each must come out whole."""
+    total = 3000 + extra
+    ids = [sorted(run) for run, _ in runs]
+    inverted = search._Inverted(
+        numpy.arange(len(runs), dtype=numpy.uint64),
+        numpy.cumsum([0, *map(len, ids)]),
+        numpy.array([i for run in ids for i in run], numpy.uint32),
+    )
+    which = numpy.array([wanted for _, wanted in runs], bool)
+    expected = [search.encode(run, total) for run, wanted in zip(ids, which, strict=True) if wanted]
+    assert search._encode_runs(inverted, which, total) == expected
 
 
 @given(
     st.lists(st.text(alphabet=HAN + "ab1ΣΑ，。 \n𠀀𠮷😀Ａ", max_size=30), max_size=12),
     st.integers(1, 40),
+    st.integers(1, 30),
 )
-def test_inverting_texts_in_blocks_finds_exactly_each_texts_pairs(texts, block):
-    """The index's postings hold a unit for a pair exactly when the unit's own text has it."""
+def test_inverting_texts_in_blocks_finds_exactly_each_texts_pairs(texts, block, per_range):
+    """The index's postings hold a unit for a pair exactly when the unit's own text has it,
+    however the texts are cut into blocks and the keys into ranges to join them."""
     postings = search._Postings()
     postings.BLOCK_CHARS = block
     for unit, text in enumerate(texts):
         postings.add(text, 3 * unit)  # unit ids need not follow each other (titles do not)
-    found = {
-        key: [i for ids in arrays for i in ids.tolist()] for key, arrays in postings.done().items()
-    }
+    blocks = postings.done()
+    found: dict[int, list[int]] = {}
+    for low, high in search._key_ranges(blocks, per_range):
+        joined = search._join(blocks, low, high)
+        for i, key in enumerate(joined.keys.tolist()):
+            assert low <= key < high and key not in found
+            found[key] = joined.ids[joined.starts[i] : joined.starts[i + 1]].tolist()
     expected: dict[int, list[int]] = {}
     for unit, text in enumerate(texts):
         for key in search.pair_keys(text):
