@@ -293,14 +293,16 @@ def index_files(
         for kind, values in facet_values(doc).items():
             for value in values:
                 by_facet[kind, value].append(i)
-    later = [(f"search/shards/{k}.json", _dump(group)) for k, group in enumerate(shards)]
+    for k in range(len(shards)):
+        data = _dump(shards[k])
+        shards[k] = {}  # the shards are the bulk of the index: each let go once made
+        digest.update(data)
+        yield f"search/shards/{k}.json", data
     for kind, field in FACET_KINDS:
         for n, value in enumerate(getattr(chosen, field)):
-            posting = encode(by_facet[kind, value.name], total)
-            later.append((f"search/facets/{kind}{n}.json", _dump(posting)))
-    for rel, data in later:
-        digest.update(data)
-        yield rel, data
+            data = _dump(encode(by_facet[kind, value.name], total))
+            digest.update(data)
+            yield f"search/facets/{kind}{n}.json", data
     meta = {
         "format": FORMAT,
         "version": version or digest.hexdigest(),
@@ -385,16 +387,23 @@ class _Postings:
 
 def _key_ranges(blocks: list[_Inverted], ids: int = 1 << 20) -> list[tuple[int, int]]:
     """Ranges [low, high) of pair keys, each holding about `ids` ids over all blocks,
-    so that joining a range's runs takes a bounded amount of memory."""
+    so that joining a range's runs takes a bounded amount of memory.
+
+    Each bound is found by bisection on the key (the ids below a key are a
+    lookup in each block), so that nothing as large as the blocks is made."""
     import numpy as np
 
-    keys = np.concatenate([np.zeros(0, np.uint64), *(block.keys for block in blocks)])
-    lengths = np.concatenate([np.zeros(0, np.int64), *(np.diff(b.starts) for b in blocks)])
-    order = np.argsort(keys)
-    held = np.cumsum(lengths[order])
-    cuts = keys[order][np.searchsorted(held, np.arange(ids, held[-1] if len(held) else 0, ids))]
-    bounds = [0, *np.unique(cuts).tolist(), 1 << 42]  # every key is below 1 << 42
-    return list(itertools.pairwise(bounds))
+    targets = np.arange(ids, sum(len(block.ids) for block in blocks), ids)
+    low, high = np.zeros(len(targets), np.uint64), np.full(len(targets), _KEYS_END, np.uint64)
+    while (low < high).any():  # 42 rounds: keys have 42 bits
+        middle = (low + high) // 2
+        below = sum(block.starts[np.searchsorted(block.keys, middle)] for block in blocks)
+        enough = below >= targets
+        low, high = np.where(enough, low, middle + 1), np.where(enough, middle, high)
+    return list(itertools.pairwise([0, *np.unique(low).tolist(), _KEYS_END]))
+
+
+_KEYS_END = 1 << 42  # every pair key is below: two 21-bit code points
 
 
 def _join(blocks: list[_Inverted], low: int, high: int) -> _Inverted:

@@ -92,16 +92,18 @@ def test_inverting_texts_in_blocks_finds_exactly_each_texts_pairs(texts, block, 
     for unit, text in enumerate(texts):
         postings.add(text, 3 * unit)  # unit ids need not follow each other (titles do not)
     blocks = postings.done()
-    found: dict[int, list[int]] = {}
-    for low, high in search._key_ranges(blocks, per_range):
-        joined = search._join(blocks, low, high)
-        for i, key in enumerate(joined.keys.tolist()):
-            assert low <= key < high and key not in found
-            found[key] = joined.ids[joined.starts[i] : joined.starts[i + 1]].tolist()
     expected: dict[int, list[int]] = {}
     for unit, text in enumerate(texts):
         for key in search.pair_keys(text):
             expected.setdefault(key, []).append(3 * unit)
+    longest = max(map(len, expected.values()), default=0)
+    found: dict[int, list[int]] = {}
+    for low, high in search._key_ranges(blocks, per_range):
+        joined = search._join(blocks, low, high)
+        assert len(joined.ids) < per_range + longest  # what bounds the memory a join takes
+        for i, key in enumerate(joined.keys.tolist()):
+            assert low <= key < high and key not in found
+            found[key] = joined.ids[joined.starts[i] : joined.starts[i + 1]].tolist()
     assert found == expected
 
 
