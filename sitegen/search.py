@@ -453,7 +453,7 @@ def _shards(
         held, titles = _join(body, low, high), _join(title, low, high)
         kept, titled = _word_pairs(held.keys), _word_pairs(titles.keys)
         postings: list[Any] = _encode_runs(held, kept, total)
-        size += sum(map(len, postings)) + 12 * len(postings)
+        size += sum(map(len, postings)) + _ENTRY_EXTRA * len(postings)  # `_entry_size`
         at = np.searchsorted(held.keys[kept], titles.keys[titled])  # a title's pairs are its unit's
         for i, posting in zip(at.tolist(), _encode_runs(titles, titled, total), strict=True):
             postings[i] = [postings[i], posting]
@@ -571,7 +571,10 @@ def _entry_size(entry: str | list[str] | None) -> int:
     """What one shard entry counts towards the shard count: its body posting, and a bit."""
     if entry is None:
         return 0
-    return len(entry if isinstance(entry, str) else entry[0]) + 12
+    return len(entry if isinstance(entry, str) else entry[0]) + _ENTRY_EXTRA
+
+
+_ENTRY_EXTRA = 12  # about what an entry adds to its body posting: its pair, quotes, separators
 
 
 def _shard_count(size: int) -> int:
