@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import itertools
 import json
 import math
 import operator
@@ -51,7 +50,7 @@ from array import array
 from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -400,7 +399,7 @@ def _key_ranges(blocks: list[_Inverted], ids: int = 1 << 20) -> list[tuple[int, 
         below = sum(block.starts[np.searchsorted(block.keys, middle)] for block in blocks)
         enough = below >= targets
         low, high = np.where(enough, low, middle + 1), np.where(enough, middle, high)
-    return list(itertools.pairwise([0, *np.unique(low).tolist(), _KEYS_END]))
+    return list(pairwise([0, *np.unique(low).tolist(), _KEYS_END]))
 
 
 _KEYS_END = 1 << 42  # every pair key is below: two 21-bit code points
