@@ -221,8 +221,13 @@ def encode(ids: Sequence[int], total: int) -> str:
 
 def _gap_width(count: int, largest: int, bitmap_bytes: int) -> int:
     """Bytes per gap for `count` gaps up to `largest`; 0 when the bitmap is no longer."""
-    width = 1 if largest < 0x100 else 2 if largest < 0x10000 else 4
+    width = _gap_bytes(largest)
     return width if count * width <= bitmap_bytes else 0
+
+
+def _gap_bytes(largest: Any) -> Any:
+    """1, 2 or 4: the bytes a gap takes, for gaps up to `largest` (an int or a numpy array)."""
+    return 1 + (largest >= 0x100) + 2 * (largest >= 0x10000)
 
 
 def _posting(kind: str, raw: bytes) -> str:
@@ -503,7 +508,7 @@ def _encode_runs(inverted: _Inverted, which: Any, total: int) -> list[str]:
     gaps = np.diff(found, prepend=found.dtype.type(0))  # wrong where a run starts: set next
     gaps[first] = found[first]
     largest = np.maximum.reduceat(gaps, first) if len(runs) else gaps
-    width = np.where(largest < 0x100, 1, np.where(largest < 0x10000, 2, 4))
+    width = _gap_bytes(largest)
     sparse = counts * width <= bitmap_bytes  # `_gap_width`'s rule
     postings: list[str] = [""] * len(starts)
     made = _gap_postings(gaps, first[sparse], counts[sparse], width[sparse])

@@ -111,6 +111,7 @@ def test_dense_postings_are_bitmaps_and_sparse_ones_are_gaps():
     assert search.encode(list(range(0, 1000, 2)), 1000)[0] == "b"
     assert search.encode([5, 200, 900], 1000)[0] == "2"
     assert search.encode([5, 20, 90], 1000)[0] == "1"
+    assert search.encode([5, 60_000], 100_000)[0] == "2"  # gaps under 65,536 take 2 bytes
     assert search.encode([5, 90_000], 100_000)[0] == "4"
 
 
