@@ -334,7 +334,13 @@ def _build(
             return done
 
         make_search, finish_search = _plan_search(
-            writer, catalog, config, state, fingerprints, changed if same_shape else None
+            writer,
+            catalog,
+            config,
+            state,
+            fingerprints,
+            parsed_with,
+            changed if same_shape else None,
         )
         derived = Derived(writer, state.derived, fingerprints)
 
@@ -412,6 +418,7 @@ def _plan_search(
     config: Config,
     state: BuildState,
     prints: Fingerprints,
+    parsed_as: str,
     changed: set[str] | None,
 ) -> tuple[Callable[[], None] | None, Callable[[], tuple[bytes, list[str]]]]:
     """How to bring the search index up to date: a job that makes it anew (or
@@ -427,7 +434,6 @@ def _plan_search(
     if not config.search:
         return None, lambda: (b"", [])
     # A document's fingerprint follows its file's bytes; what code makes of them, the parse key.
-    parsed_as = parse_key(config)
     key = prints.value([search.FORMAT, parsed_as, *catalog.documents])
     ends = state.search_files[:1] + state.search_files[-1:]
     if key == state.search_key and all((writer.output / rel).is_file() for rel in ends):

@@ -382,11 +382,20 @@ class _Postings:
         if not len(found):
             return
         found.sort()
-        found = found[np.concatenate(([True], found[1:] != found[:-1]))]
+        found = found[_firsts(found)]
         ids = np.asarray(units, np.uint32)[found & ((1 << self._UNIT_BITS) - 1)]
         found >>= self._UNIT_BITS  # now each id's pair key
-        starts = np.flatnonzero(np.concatenate(([True], found[1:] != found[:-1])))
+        starts = np.flatnonzero(_firsts(found))
         self._blocks.append(_Inverted(found[starts], np.append(starts, len(found)), ids))
+
+
+def _firsts(values: Any) -> Any:
+    """Where each run of equal values of a sorted numpy array starts (a mask)."""
+    import numpy as np
+
+    first = np.ones(len(values), bool)
+    first[1:] = values[1:] != values[:-1]
+    return first
 
 
 def _key_ranges(blocks: list[_Inverted], ids: int = 1 << 20) -> list[tuple[int, int]]:
@@ -433,9 +442,7 @@ def _join(blocks: list[_Inverted], low: int, high: int) -> _Inverted:
         ids[_ranges(to[run : run + len(run_lengths)], run_lengths)] = run_ids
         run += len(run_lengths)
     keys, to = keys[order], to[order]
-    new = np.ones(len(keys), bool)
-    new[1:] = keys[1:] != keys[:-1]
-    first = np.flatnonzero(new)
+    first = np.flatnonzero(_firsts(keys))
     return _Inverted(keys[first], np.append(to[first], len(ids)), ids)
 
 
