@@ -179,7 +179,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         (b"", ImportOptions(), "empty"),
         (bytes(range(256)) * 8, ImportOptions(), "binary"),
         (b"\xff\xd8\xff\xe0" + bytes(64), ImportOptions(), "binary"),
-        ("随便写的几句话。\n".encode(), ImportOptions(), "--kind"),
         ("随便写的几句话。\n".encode(), ImportOptions(kind="newsletter"), "unknown kind"),
         ("随便写的几句话。\n".encode(), ImportOptions(kind="post"), "front matter"),
         (b"---\ntitle: [\n---\n", ImportOptions(kind="post"), "YAML"),

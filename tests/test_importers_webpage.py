@@ -1,4 +1,5 @@
-"""The web-page importer on seed 004 (a health-news portal article)."""
+"""The web-page importer: seed 004, the labelled real scrapes of
+tests/fixtures/web/, and the page shapes they stand for."""
 
 from __future__ import annotations
 
@@ -8,23 +9,40 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from sitegen.errors import ImportFailed
 from sitegen.importers import (
     ImportOptions,
     Record,
     Source,
     detect_kind,
+    import_files,
     parse_source,
     read_source,
     webpage,
 )
+from sitegen.importers.cjk import compact
+from sitegen.report import BufferReporter
 
 SEEDS = Path(__file__).parent / "fixtures" / "importers"
+WEB = Path(__file__).parent / "fixtures" / "web"
+LABELS = yaml.safe_load((WEB / "labels.yml").read_text(encoding="utf-8"))["pages"]
 
 
 def text_of(record: Record) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", record.body))
+
+
+def paragraphs(record: Record) -> list[str]:
+    return [compact(text_of(Record(record.path, None, b))) for b in record.body.split("\n\n")]
+
+
+def parse(text: str, name: str = "w.txt", **options: object) -> Record:
+    [record] = parse_source(Source(name, text.encode(), text), ImportOptions(**options))
+    return record
+
+
+# --- seed 004 -----------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +66,7 @@ def test_title_date_source_and_category(page: Record) -> None:
         "author": "长春新区",
     }
     assert str(page.path) == "web/节约网/2022-04-01-110个党员突击队扛起疫情防控-先锋旗.md"
+    assert page.notes == []
 
 
 def test_boilerplate_is_gone(page: Record) -> None:
@@ -77,13 +96,146 @@ def test_boilerplate_lines_are_exactly_what_the_article_leaves_out(page: Record)
     assert left_out[-1].endswith("吉ICP备05008513号-23")
 
 
-def test_date_flag_overrides_and_bad_pages_fail() -> None:
+# --- the labelled scrapes -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", LABELS, ids=[Path(p["file"]).stem for p in LABELS])
+def test_labelled_scrape(label: dict) -> None:
+    """What a reader would check: the title and date, the article from its
+    first to its last sentence, and none of the page's furniture in it."""
+    source = read_source(WEB / label["file"])
+    [record] = parse_source(source, ImportOptions())
+    assert record.front["kind"] == "webpage"
+    assert record.front["title"] == label["title"]
+    assert str(record.front["date"]) == label["date"]
+    blocks = paragraphs(record)
+    for sentence in (label["first"], label["last"], *label.get("sentences", [])):
+        assert any(compact(sentence) in block for block in blocks), sentence
+    lines = source.text.split("\n")
+    for part in str(label["boilerplate"]).split(","):
+        first, _, last = part.strip().partition("-")
+        for number in range(int(first), int(last or first) + 1):
+            line = compact(lines[number - 1])
+            assert not line or line not in blocks, f"line {number} in the body: {line}"
+
+
+# --- shapes of pages ------------------------------------------------------------------
+
+ARTICLE = (
+    "　　本报讯 近日，某市启动了新一轮的老旧小区改造工程，涉及居民三千余户。\n"
+    "　　据介绍，改造内容包括外墙保温、管网更新和加装电梯，预计年底前完工。\n"
+    "　　居民们表示，改造让生活更方便了，也让小区面貌焕然一新。\n"
+)
+MENU = "首页 新闻 体育 财经 娱乐 科技 汽车 房产\n"
+FOOTER = "关于我们 | 联系我们 | 网站地图\nCopyright © 2019 某某网 版权所有\n京ICP备12345678号\n"
+
+
+@pytest.mark.parametrize(
+    ("meta", "date"),
+    [
+        ("发布时间：2019-09-18 10:32", "2019-09-18 10:32:00"),
+        ("2019年09月18日10:32 来源：某某日报", "2019-09-18 10:32:00"),
+        ("2023 11/ 17 20:52:15", "2023-11-17 20:52:15"),
+        ("日期：2019/9/18", "2019-09-18"),
+        ("来源：某某日报 2019-09-23", "2019-09-23"),
+    ],
+)
+def test_date_forms_under_the_title(meta: str, date: str) -> None:
+    record = parse(f"{MENU}\n老旧小区改造让居民住得更舒心\n{meta}\n分享到：\n\n{ARTICLE}\n{FOOTER}")
+    assert (record.front["title"], record.front["date"]) == ("老旧小区改造让居民住得更舒心", date)
+    assert record.notes == []
+
+
+def test_date_at_the_bottom_and_metadata_lines() -> None:
+    text = (
+        f"{MENU}当前位置：首页 > 民生 > 城建\n\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"
+        "（本报记者 李明 王芳）\n【责任编辑：张三】\n发布日期：2019-09-18\n\n相关新闻\n"
+        "某市启动老旧小区改造\n某市加装电梯工作推进会召开\n某市管网更新工程完工\n" + FOOTER
+    )
+    record = parse(text)
+    assert record.front["date"] == "2019-09-18"
+    assert record.front["categories"] == ["网页", "民生", "城建"]
+    assert record.front["author"] == "李明、王芳"
+    assert record.front["editor"] == "张三"
+    body = text_of(record)
+    assert body.startswith("本报讯") and body.endswith("焕然一新。\n")
+    for furniture in ("责任编辑", "相关新闻", "加装电梯工作推进会", "ICP", "首页"):
+        assert furniture not in body
+    assert "【责任编辑：张三】" in webpage.boilerplate_lines(text)
+
+
+def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
+    head = "老旧小区改造让居民\n住得更舒心更安心\n2019-09-18 来源：某某网"
+    text = f"{MENU}\n{head}\n\n{ARTICLE}{FOOTER}"
+    assert parse(text).front["title"] == "老旧小区改造让居民住得更舒心更安心"
+
+
+def test_a_copied_title_tag_names_the_headline() -> None:
+    echo = "老旧小区改造让居民住得更舒心_民生_某某网"
+    text = f"{echo}\n{MENU}\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"
+    record = parse(text, kind="webpage", date=dt.date(2019, 9, 18))
+    assert record.front["title"] == "老旧小区改造让居民住得更舒心"
+    assert record.front["categories"] == ["网页", "民生"]
+    assert not any("title guessed" in n for n in record.notes)
+
+
+def test_indented_paragraphs_wrapped_over_lines_are_joined() -> None:
+    first = [
+        "　　第一段开始，这一行被硬换行切断了，读者",
+        "看到的是两行文字，但它们仍是同一段，应当",
+        "合并成一段。",
+    ]
+    second = "　　第二段另起一行，用全角空格缩进，是新的一段。"
+    text = "\n".join([MENU, "标题在这里", "2019-09-18", "", *first, second, FOOTER])
+    assert paragraphs(parse(text)) == [compact("".join(first)), compact(second)]
+
+
+def test_captions_are_kept_as_captions() -> None:
+    head = "老旧小区改造让居民住得更舒心\n2019-09-18\n\n改造后的小区\n"
+    text = f"{head}\n{ARTICLE}图为改造后的小区一角。\n{ARTICLE}"
+    body = parse(text, kind="webpage").body
+    assert "<figcaption>改造后的小区</figcaption>" in body
+    assert "<figcaption>图为改造后的小区一角。</figcaption>" in body
+
+
+# --- never refused, every guess said --------------------------------------------------
+
+
+def test_an_invalid_date_is_no_date_and_dated_by_the_flag() -> None:
     text = "您的位置: 首页 > 新闻\n标题\n加入时间:2022-13-40 来源:某地\n正文。\n"
-    source = Source("w.txt", text.encode(), text)
-    with pytest.raises(ImportFailed, match="--date"):
-        parse_source(source, ImportOptions(kind="webpage"))
-    record = parse_source(source, ImportOptions(kind="webpage", date=dt.date(2022, 1, 2)))[0]
+    record = parse(text, kind="webpage", date=dt.date(2022, 1, 2))
     assert (record.front["date"], record.front["author"]) == ("2022-01-02", "某地")
-    empty = Source("e.txt", b"x", "just some words\n")
-    with pytest.raises(ImportFailed, match="title and date"):
-        parse_source(empty, ImportOptions(kind="webpage"))
+    assert record.notes == ["w.txt: no date found; dated by --date"]
+
+
+def test_plain_words_are_imported_with_their_guesses() -> None:
+    source = Source("w03.txt", b"x", "just some words\n", modified=dt.date(2021, 5, 6))
+    [record] = parse_source(source, ImportOptions())
+    assert record.front["title"] == "just some words"
+    assert record.front["date"] == "2021-05-06"
+    assert record.notes == [
+        "w03.txt: kind not recognised; read as a web page or plain text "
+        "(pass --kind post|newspaper|periodical|webpage to choose)",
+        "w03.txt: title guessed from line 1",
+        "w03.txt: no article text found; the document holds only the title",
+        "w03.txt: no date found; dated by the file's modification time, 2021-05-06",
+    ]
+
+
+def test_undated_text_without_a_file_is_dated_today() -> None:
+    record = parse("随便写的几句话。\n")
+    assert record.front["date"] == dt.date.today().isoformat()
+    assert any("dated today" in note for note in record.notes)
+
+
+def test_unrecognised_file_imports_and_dry_run_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "w03.txt"
+    path.write_text("随便写的几句话。\n", encoding="utf-8")
+    content = tmp_path / "content"
+    reporter = BufferReporter()
+    planned = import_files([path], ImportOptions(), content, reporter, dry_run=True)
+    assert not content.exists()
+    assert [p.relative_to(content).parts[0] for p in planned] == ["web", "web"]
+    assert any("kind not recognised" in w for w in reporter.warnings)
+    written = import_files([path], ImportOptions(), content, BufferReporter())
+    assert sorted(written) == sorted(planned)

@@ -13,6 +13,7 @@ reads and parses every file first, and writes only when all of them parsed.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path, PurePosixPath
 from types import ModuleType
 
@@ -26,6 +27,7 @@ __all__ = [
     "ImportOptions",
     "Record",
     "Source",
+    "choose_kind",
     "detect_kind",
     "import_files",
     "parse_source",
@@ -36,31 +38,43 @@ REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in (post, newspaper, periodic
 
 MIN_CONFIDENCE = 0.3
 
+FALLBACK = webpage.KIND
+"""The importer for a text no importer recognises: it reads any text."""
 
-def detect_kind(text: str, path: Path | str | None = None) -> str:
-    """The kind whose importer is most confident about this text."""
+
+def choose_kind(text: str) -> tuple[str, str | None]:
+    """The kind whose importer is most confident about this text, and a
+    warning when none is and the text is read as a web page or plain text."""
     scores = {kind: module.detect(text) for kind, module in REGISTRY.items()}
     best = max(scores, key=lambda kind: scores[kind])
     if scores[best] < MIN_CONFIDENCE:
-        raise ImportFailed(
-            "cannot tell what kind of source this is",
-            path=path,
-            hint="pass --kind " + "|".join(REGISTRY),
-        )
-    return best
+        hint = "pass --kind " + "|".join(REGISTRY) + " to choose"
+        return FALLBACK, f"kind not recognised; read as a web page or plain text ({hint})"
+    return best, None
+
+
+def detect_kind(text: str, path: Path | str | None = None) -> str:
+    """The kind of this text (`FALLBACK` when no importer is confident)."""
+    return choose_kind(text)[0]
 
 
 def read_source(path: Path) -> Source:
     try:
         data = path.read_bytes()
+        modified = dt.date.fromtimestamp(path.stat().st_mtime)
     except OSError as exc:
         raise ImportFailed(f"cannot read the file: {exc.strerror}", path=path) from exc
-    return Source(path.name, data, cjk.decode(data, path))
+    return Source(path.name, data, cjk.decode(data, path), modified)
 
 
 def parse_source(source: Source, options: ImportOptions) -> list[Record]:
-    kind = options.kind if options.kind != "auto" else detect_kind(source.text, source.name)
-    return REGISTRY[kind].parse(source.text, source, options)
+    if options.kind != "auto":
+        return REGISTRY[options.kind].parse(source.text, source, options)
+    kind, warning = choose_kind(source.text)
+    records = REGISTRY[kind].parse(source.text, source, options)
+    if warning:
+        records[0].notes.insert(0, f"{source.name}: {warning}")
+    return records
 
 
 def check_options(options: ImportOptions) -> PurePosixPath | None:
@@ -83,9 +97,14 @@ def check_options(options: ImportOptions) -> PurePosixPath | None:
 
 
 def import_files(
-    paths: list[Path], options: ImportOptions, content_dir: Path, reporter: Reporter
+    paths: list[Path],
+    options: ImportOptions,
+    content_dir: Path,
+    reporter: Reporter,
+    dry_run: bool = False,
 ) -> list[Path]:
-    """Import each file into content_dir; returns the files written.
+    """Import each file into content_dir; returns the files written (with
+    `dry_run`, the files that would be, and nothing is written).
 
     All files are read and parsed before anything is written; if any of them
     fails, every failure is reported and nothing at all is written.
@@ -113,4 +132,18 @@ def import_files(
             f"{len(failures)} of {len(paths)} files cannot be imported; nothing was written",
             hint="fix or leave out the files named above",
         )
+    if dry_run:
+        return preview(batch, content_dir, into, reporter)
     return writer.write(batch, content_dir, into, reporter)
+
+
+def preview(
+    batch: writer.Batch, content_dir: Path, into: PurePosixPath | None, reporter: Reporter
+) -> list[Path]:
+    """What `write` would write, with every warning it would give; writes nothing."""
+    planned = writer.plan(batch, into)
+    for _, records in batch:
+        for record in records:
+            for note in record.notes:
+                reporter.warning(note)
+    return [content_dir / rel for _, files in planned for rel, _ in files]

@@ -38,6 +38,8 @@ class Source:
     name: str
     data: bytes
     text: str
+    modified: dt.date | None = None
+    """The file's modification day: a date of last resort for undated texts."""
 
     @property
     def sha256(self) -> str:

@@ -1,19 +1,24 @@
-"""Web pages saved as text (seed 004).
+"""Web pages saved as text: what select-all and copy gives in a browser.
 
-A scrape holds one article inside the site's furniture: navigation menus on
-top, a breadcrumb, the title and a `加入时间…来源…` line, the article, then a
-disclaimer, sidebar link lists and a copyright/ICP footer. The article becomes
-one document; the furniture stays only in the copied original.
+A scrape holds one article inside the site's furniture: menus, a
+breadcrumb, the headline and a date/source line, the article, then share
+buttons, link lists, comment widgets and a copyright footer. Sites differ in
+every label, so the article is found by shape (see `signals`): the longest
+dense run of prose lines, the head (headline, date and source lines) just
+above it, and the bylines and editor lines around it. The article becomes
+one document; everything else stays in the copied original, listed by
+`boilerplate_lines`. A page is never refused for want of a date or title:
+the best guess is taken and named in a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from sitegen.errors import ImportFailed
-from sitegen.importers import cjk
+from sitegen.importers import cjk, signals
 from sitegen.importers.records import (
     ImportOptions,
     Record,
@@ -28,119 +33,386 @@ from sitegen.importers.records import (
 
 KIND = "webpage"
 
-_BREADCRUMB = re.compile(r"^\s*(?:您的位置|当前位置|您现在的位置|所在位置)\s*[:：]\s*(.+)$")
-_DATE = re.compile(
-    r"(?:加入时间|发布时间|发表时间|发布日期|时间|日期)\s*[:：]\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})"
-)
-_SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
-_URL = re.compile(r"(?:原文链接|原文地址|原文网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
-_FURNITURE = re.compile(
-    r"如有侵权|联系删除|免责声明|版权所有|Copyright|ICP备|关于我们|联系我们|网站地图|设为首页"
-)
-_SITE = re.compile(r"(?:Copyright|©)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*(\S+?)\s*版权所有")
-_HOME = {"首页", "主页", "网站首页", "返回首页"}
+HEAD_WINDOW = 12
+"""Non-blank lines above the article within which its headline is looked for."""
 
+FURNITURE = 0.5
+"""Boilerplate score from which a line is furniture (see signals.boilerplate_score)."""
+
+_URL = re.compile(r"(?:原文链接|原文地址|原文网址|URL)\s*[:：]\s*(https?://\S+)", re.IGNORECASE)
+_SITE = re.compile(
+    r"(?:^|©|Copyright|\d{4})\s*([\u4e00-\u9fff][\u4e00-\u9fffA-Za-z]{1,11}?)\s*版权所有"
+    r"|版权所有\s*[:：]\s*([\u4e00-\u9fff]{2,12})",
+    re.IGNORECASE,
+)
 
 SIGNS = (
-    (_BREADCRUMB.pattern, 0.4),
-    (r"(?:加入时间|发布时间)\s*[:：]", 0.3),
-    (r"来源\s*[:：]", 0.15),
-    (r"版权所有|Copyright|ICP备", 0.25),
-    (r"网站首页|首页\s*>", 0.1),
+    (r"(?:您的|当前|所在)?位置\s*[:：]|首页\s*>", 0.3),
+    (r"(?:发布|发表|发稿|加入)时间\s*[:：]|来源\s*[:：]", 0.3),
+    (r"版权所有|Copyright|ICP备|公网安备", 0.3),
+    (r"分享到|责任编辑|字号", 0.2),
 )
 
 
 def detect(text: str) -> float:
-    """Breadcrumbs, a 加入时间/来源 line and a copyright footer mark a web page."""
-    return signs_score(text, SIGNS)
+    """A web page by its labels (breadcrumb, date/source line, share buttons,
+    copyright footer) and by its structure: a headline over a date or source
+    line just above a run of prose, and menu-like lines around it."""
+    lines = text.split("\n")
+    filled = [x for x in lines if x.strip()]
+    furniture = sum(1 for x in filled if _furniture(x))
+    run = main_run(lines)
+    at, metas, _ = _head(lines, run.start) if run else (None, [], [])
+    shape = 0.3 * (at is not None and bool(metas)) + 0.3 * (furniture >= 0.3 * len(filled) > 0)
+    return min(1.0, signs_score(text, SIGNS) + shape)
 
 
-def _layout(lines: list[str]) -> tuple[int | None, int | None, int, int]:
-    """Breadcrumb line, meta (date) line, and the article's first and end lines."""
-    crumb = next((i for i, x in enumerate(lines) if _BREADCRUMB.match(x)), None)
-    meta = next((i for i, x in enumerate(lines) if _DATE.search(x) and i > (crumb or -1)), None)
-    start = (meta if meta is not None else crumb if crumb is not None else -1) + 1
-    end = start
-    while end < len(lines) and not _FURNITURE.search(lines[end]) and not _sidebar(lines, end):
-        end += 1
-    return crumb, meta, start, end
+@dataclass
+class Reading:
+    """Where each part of the article is, as line indexes into the text."""
+
+    title: str = ""
+    title_at: list[int] = field(default_factory=list)
+    body: list[int] = field(default_factory=list)
+    captions: set[int] = field(default_factory=set)
+    date: signals.DateMatch | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)
+    crumbs: list[str] = field(default_factory=list)
+    guesses: list[str] = field(default_factory=list)
 
 
-def _sidebar(lines: list[str], pos: int) -> bool:
-    """Four or more short lines in a row that end no sentence: a link list."""
-    row = [x.strip() for x in lines[pos : pos + 6] if x.strip()]
-    if not lines[pos].strip() or len(row) < 4:
-        return False
-    return all(cjk.width(x) <= 32 and not cjk.ends_sentence(x) for x in row[:4])
+def weights(lines: list[str]) -> list[float]:
+    """Prose counts for its length; anything else counts against, furniture
+    and lines of link lists more."""
+    listed = {i for run in signals.link_list_runs(lines) for i in run}
+    result = []
+    for index, line in enumerate(lines):
+        if not line.strip():
+            result.append(0.0)
+        elif signals.is_prose(line) and index not in listed:
+            result.append(cjk.width(line))
+        else:
+            result.append(-(8 + 12 * (index in listed) + 16 * signals.boilerplate_score(line)))
+    return result
 
 
-def _title_line(lines: list[str], crumb: int | None, meta: int | None) -> int | None:
-    if meta is None:
+def main_run(lines: list[str]) -> range | None:
+    """The run of lines with the most prose in it, net of what interrupts it
+    (the largest-sum stretch of line weights): the article's text."""
+    scores = weights(lines)
+    best, best_at = 0.0, None
+    total, start = 0.0, 0
+    for index, weight in enumerate(scores):
+        if total <= 0:
+            total, start = 0.0, index
+        total += weight
+        if weight > 0 and total > best:
+            best, best_at = total, (start, index)
+    if best_at is None:
         return None
-    for index in range(meta - 1, (crumb if crumb is not None else -1), -1):
-        if lines[index].strip():
+    first = next(i for i in range(best_at[0], best_at[1] + 1) if scores[i] > 0)
+    return range(first, best_at[1] + 1)
+
+
+def is_meta(line: str) -> bool:
+    """A date, source or byline line, not a sentence that mentions a date."""
+    text = line.strip()
+    if not text or (signals.is_prose(text) and cjk.width(text) > 40):
+        return False
+    return bool(signals.find_dates(text) or signals.fields(text))
+
+
+def _furniture(line: str) -> bool:
+    return signals.boilerplate_score(line) >= FURNITURE or signals.breadcrumb(line) is not None
+
+
+def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int]]:
+    """Walk up from the article: (headline line, meta lines, lines between
+    the head and the article that are neither, such as photo captions)."""
+    metas: list[int] = []
+    between: list[int] = []
+    seen = 0
+    for index in range(start - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEAD_WINDOW:
+            break
+        if is_meta(line):
+            metas.append(index)
+        elif _furniture(line) or signals.is_link_item(line):
+            continue
+        elif metas:
+            return index, metas, between
+        else:
+            between.append(index)
+    return None, metas, between
+
+
+def _wrapped(lines: list[str], at: int) -> int | None:
+    """The line right above a headline when the headline wraps onto two lines."""
+    above = at - 1
+    if above < 0 or not lines[above].strip():
+        return None
+    line = lines[above].strip()
+    if _furniture(line) or is_meta(line) or cjk.ends_sentence(line) or signals.punctuation(line):
+        return None
+    if cjk.width(line) < 8 or signals.cjk_ratio(line) < 0.6:
+        return None
+    return above
+
+
+def _title(
+    lines: list[str], run: range | None, reading: Reading
+) -> tuple[int | None, list[int], list[int]]:
+    """Find the headline: above a date/source line near the article, else a
+    copied `<title>` echo, else the nearest plain line above the article."""
+    start = run.start if run else len(lines)
+    at, metas, between = _head(lines, start)
+    echo = next((e for x in lines if (e := signals.title_echo(x))), None)
+    if at is None and echo:
+        wanted = cjk.compact(echo[0])
+        at = next((i for i, x in enumerate(lines) if cjk.compact(x) == wanted), None)
+        reading.crumbs = echo[1]
+        if at is None:
+            reading.title = echo[0]
+            return None, metas, between
+        between = [i for i in between if i > at]
+    if at is None:
+        candidates = [i for i in between if signals.punctuation(lines[i]) == 0] or between
+        at = candidates[-1] if candidates else _first_plain(lines)
+        between = [i for i in between if i > (at if at is not None else -1)]
+        if at is not None:
+            reading.guesses.append(f"title guessed from line {at + 1}")
+    if at is None:
+        return None, metas, between
+    reading.title_at = [at]
+    wrapped = _wrapped(lines, at)
+    if wrapped is not None:
+        reading.title_at.insert(0, wrapped)
+    reading.title = (
+        cjk.join_lines(*(lines[i].strip() for i in reading.title_at))
+        if len(reading.title_at) > 1
+        else lines[at].strip()
+    )
+    return at, metas, between
+
+
+def _first_plain(lines: list[str]) -> int | None:
+    for index, line in enumerate(lines):
+        if line.strip() and not _furniture(line):
             return index
-    text = _DATE.split(lines[meta])[0].strip()
-    return meta if text else None
+    return next((i for i, x in enumerate(lines) if x.strip()), None)
+
+
+def _article(
+    lines: list[str], run: range | None, between: list[int], title: int | None
+) -> list[int]:
+    """The article's lines: the prose run without furniture at its edges or
+    strong furniture and meta lines inside, plus what stood between it and
+    the head (a lead, photo captions)."""
+    if run is None:
+        return [i for i, x in enumerate(lines) if x.strip() and i != title and not _furniture(x)]
+    inside = [
+        i
+        for i in run
+        if lines[i].strip() and not is_meta(lines[i]) and signals.boilerplate_score(lines[i]) < 0.7
+    ]
+    while inside and _edge_furniture(lines[inside[-1]]):
+        inside.pop()
+    while inside and _edge_furniture(lines[inside[0]]):
+        inside.pop(0)
+    return sorted(between) + inside
+
+
+def _edge_furniture(line: str) -> bool:
+    """At the article's ends, a notice or a link is furniture even in a
+    sentence: `如有侵权，联系删除。`, `…上手机新浪网娱乐频道 ent.sina.cn`."""
+    short = cjk.width(line) <= 60
+    return signals.boilerplate_score(line) >= FURNITURE or (
+        short and (bool(signals.NOTICES.search(line)) or signals.has_link(line))
+    )
+
+
+def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMatch | None:
+    """The head's date; else a labelled date line; else a date line just
+    after the article (some sites put it at the bottom)."""
+    for index in sorted(metas):
+        dates = signals.find_dates(lines[index])
+        if dates:
+            return dates[0]
+    listed = {i for r in signals.link_list_runs(lines) for i in r}
+    for index, line in enumerate(lines):
+        if index not in listed and "date" in signals.fields(line) and is_meta(line):
+            dates = signals.find_dates(line)
+            if dates:
+                return dates[0]
+    after = [i for i in range((body[-1] + 1) if body else 0, len(lines)) if lines[i].strip()][:5]
+    for index in after:
+        if is_meta(lines[index]) and (dates := signals.find_dates(lines[index])):
+            return dates[0]
+    return None
+
+
+def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
+    """The words a date line holds besides its date, URL and widgets:
+    `腾讯音乐` in `http://ent.qq.com 2009年11月09日11:30 腾讯音乐 我要评论(0)`."""
+    if signals.fields(line):
+        return []
+    text = line[: date.start] + " " + line[date.end :] if date else line
+    words = []
+    for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
+        if signals.WIDGETS.search(word) or sum(1 for c in word if cjk.is_ideograph(c)) < 2:
+            continue
+        words.append(word)
+    return words
+
+
+def _metadata(lines: list[str], reading: Reading, metas: list[int]) -> None:
+    """Source, author and editor from the head's lines first, then from
+    lines around the article (`本文来源`, `（记者…）`, `【责任编辑：…】`)."""
+    start = reading.title_at[0] if reading.title_at else 0
+    article = set(reading.body)
+    order = sorted(metas) + [
+        i
+        for i in range(start, len(lines))
+        if i not in metas and i not in article and is_meta(lines[i])
+    ]
+    found: dict[str, str] = {}
+    for index in order:
+        for key, value in signals.fields(lines[index]).items():
+            found.setdefault(key, value)
+    for index in sorted(metas):
+        dates = signals.find_dates(lines[index])
+        for word in _unlabelled(lines[index], dates[0] if dates else None):
+            if signals.looks_like_person(word):
+                reading.authors.append(word)
+            else:
+                found.setdefault("source", word)
+    if "source" in found:
+        found["source"] = signals.clean_source(found["source"])
+    if found.get("author"):
+        reading.authors.insert(0, found.pop("author"))
+    after = (
+        [i for i in range(reading.body[-1] + 1, len(lines)) if lines[i].strip()][:3]
+        if reading.body
+        else []
+    )
+    near = [lines[i] for i in [*reading.body[:3], *reading.body[-3:], *after, *metas]]
+    for text in near:
+        for name in signals.byline_names(text):
+            if not any(name in a for a in reading.authors):
+                reading.authors.append(name)
+    found.pop("date", None)
+    reading.fields = found
+
+
+def read(text: str) -> Reading:
+    """Where the title, date, metadata and article of a scrape are."""
+    lines = text.split("\n")
+    reading = Reading()
+    run = main_run(lines)
+    at, metas, between = _title(lines, run, reading)
+    reading.body = [i for i in _article(lines, run, between, at) if i not in reading.title_at]
+    leading = between if run is not None else []
+    reading.captions = {i for i in leading if not signals.is_prose(lines[i])} | {
+        i for i in reading.body if signals.is_caption(lines[i])
+    }
+    reading.date = _date(lines, metas, reading.body)
+    _metadata(lines, reading, metas)
+    if not reading.crumbs:
+        near = sorted(
+            (abs(i - (at or 0)), crumbs)
+            for i, x in enumerate(lines)
+            if (crumbs := signals.breadcrumb(x))
+        )
+        reading.crumbs = near[0][1] if near else []
+    return reading
 
 
 def boilerplate_lines(text: str) -> list[str]:
     """Every line outside the title and article: menus, breadcrumb, the
-    date/source line (its facts go to the front matter), sidebars, footers."""
+    date/source and editor lines (their facts go to the front matter), share
+    buttons, link lists, comment widgets, footers."""
     lines = text.split("\n")
-    crumb, meta, start, end = _layout(lines)
-    title = _title_line(lines, crumb, meta)
-    keep = set(range(start, end)) | ({title} if title is not None else set())
+    reading = read(text)
+    keep = set(reading.body) | set(reading.title_at)
     return [x for i, x in enumerate(lines) if i not in keep and x.strip()]
+
+
+def paragraphs(lines: list[str], reading: Reading) -> list[str]:
+    """The article as HTML blocks: one per line, except that where the page
+    indents paragraphs (`　　`), an unindented line continues the one above."""
+    chosen = reading.body
+    indented = [i for i in chosen if re.match(r"^(?:\u3000|\s{2,})", lines[i])]
+    by_indent = len(indented) * 2 >= len(chosen) > 1
+    blocks: list[tuple[int, str]] = []
+    for index in chosen:
+        text = lines[index].strip()
+        joins = (
+            by_indent
+            and blocks
+            and index - 1 == blocks[-1][0]
+            and index not in indented
+            and index not in reading.captions
+        )
+        if joins:
+            blocks[-1] = (index, cjk.join_lines(blocks[-1][1], text))
+        else:
+            blocks.append((index, text))
+    return [
+        f"<figure>{paragraph(text, 'figcaption')}</figure>"
+        if index in reading.captions
+        else paragraph(text)
+        for index, text in blocks
+    ]
+
+
+def _dated(reading: Reading, source: Source, options: ImportOptions) -> tuple[str, dt.date]:
+    """The front matter date and the day for the file name, with a warning
+    when the page gave none."""
+    if options.date is not None:
+        if reading.date is None:
+            reading.guesses.append("no date found; dated by --date")
+        return options.date.isoformat(), options.date
+    if reading.date is not None:
+        return signals.format_date(reading.date), reading.date.value.date()
+    if source.modified is not None:
+        day = source.modified
+        reading.guesses.append(f"no date found; dated by the file's modification time, {day}")
+        return day.isoformat(), day
+    today = dt.date.today()
+    reading.guesses.append(f"no date found; dated today, {today} (pass --date YYYY-MM-DD)")
+    return today.isoformat(), today
 
 
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     lines = text.split("\n")
-    crumb, meta, start, end = _layout(lines)
-    title_at = _title_line(lines, crumb, meta)
-    if title_at is None:
-        raise ImportFailed(
-            "cannot find the title and date of this web page",
-            path=source.name,
-            hint="a scrape needs a title line followed by a line like `加入时间:2022-04-01`; "
-            "or import it with --kind post after adding front matter",
-        )
-    title = _DATE.split(lines[title_at])[0].strip() if title_at == meta else lines[title_at].strip()
-    match = _DATE.search(lines[meta])  # type: ignore[index]
-    date = options.date
-    if date is None and match:
-        try:
-            date = dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            date = None
-    if date is None:
-        raise ImportFailed(
-            "the web page's date is not a valid date",
-            path=source.name,
-            line=(meta or 0) + 1,
-            hint="pass --date YYYY-MM-DD",
-        )
-    found = _SOURCE.search(lines[meta])  # type: ignore[index]
-    origin = options.publication or (found.group(1).strip() if found else "")
-    crumbs = []
-    if crumb is not None:
-        parts = re.split(r"\s*[>›»＞/]\s*", _BREADCRUMB.match(lines[crumb]).group(1))  # type: ignore[union-attr]
-        crumbs = [p.strip() for p in parts if p.strip() and p.strip() not in _HOME]
-    blocks = [paragraph(x.strip()) for x in lines[start:end] if x.strip()]
+    reading = read(text)
+    blocks = paragraphs(lines, reading)
     if not blocks:
-        raise ImportFailed(
-            "no article text found on this web page", path=source.name, line=start + 1
-        )
-    site = next((m.group(1) for x in lines if (m := _SITE.search(x))), None)
+        reading.guesses.append("no article text found; the document holds only the title")
+    if not reading.title:
+        reading.title = source.stem
+        reading.guesses.append("no title found; titled by the file name")
+    date_text, day = _dated(reading, source, options)
+    origin = options.publication or reading.fields.get("source", "")
+    author = "、".join(reading.authors) or origin
+    site = next((m.group(1) or m.group(2) for x in lines if (m := _SITE.search(x))), None)
     url = next((m.group(1) for x in lines if (m := _URL.search(x))), None)
     folder = PurePosixPath("web", safe_component(site or origin or "web"))
-    name = f"{date.isoformat()}-{short_title(title)}.md"
+    name = f"{day.isoformat()}-{short_title(reading.title)}.md"
     front = front_matter(
-        title=title,
-        date=date.isoformat(),
+        title=reading.title,
+        date=date_text,
         kind=KIND,
-        categories=["网页", *crumbs],
-        author=origin,
+        categories=["网页", *reading.crumbs],
+        author=author,
+        source=origin if origin != author else None,
+        editor=reading.fields.get("editor"),
         original_url=url,
     )
-    return [Record(folder / name, front, body(blocks))]
+    notes = [f"{source.name}: {guess}" for guess in reading.guesses]
+    return [Record(folder / name, front, body(blocks), notes)]

@@ -1,0 +1,322 @@
+"""Signals that tell an article's text from the furniture around it.
+
+A page copied from a browser or converted from print is a list of lines;
+what a line is shows in its shape more than in its words: prose is long and
+punctuated, a menu holds many short items, a link list is a run of short
+unpunctuated lines, a byline or date line has a few fixed forms. These
+functions read those shapes. They are pure, work on one line or a list of
+lines, and know no site: the web-page importer uses them, and so can any
+importer of e-paper pages or other scraped text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import NamedTuple
+
+from sitegen.importers import cjk
+
+# --- one line's shape -----------------------------------------------------------
+
+_ITEM_SEPARATOR = re.compile(r"[\s\u3000|｜┊·•/]+")
+_PUNCTUATION = re.compile(r"[，。；！？、,;!?]")
+_BULLET = re.compile(r"^\s*(?:[·•▪◆◇■□●○►▶※]|\[[^\]]{1,8}\]|\d{1,2}\s+\S)")
+_TRUNCATED = re.compile(r"(?:\.{2,}|…+)\s*$")
+_TRAILING_DATE = re.compile(
+    r"[(（]?\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^()（）]{0,12}[)）]?\s*$"
+)
+_FULL_STOP = re.compile(r"[。！!；;][”’」』）)》\"'\s]*$")
+_DOMAIN = re.compile(
+    r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org)\b", re.I
+)
+
+WIDGETS = re.compile(
+    r"分享|转发|转播|收藏|打印|关闭|字号|[大中小]\s+[大中小]\s+[大中小]|扫一扫|扫描|二维码|客户端|"
+    r"下载|登录|注册|评论|跟贴|留言|发表|网友|我要|点击|订阅|返回|更多|阅读全部|人参与|参与互动|"
+    r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS"
+)
+"""Words of the buttons and widgets every news site has around an article."""
+
+NOTICES = re.compile(
+    r"版权|Copyright|©|All Rights Reserved|ICP|公网安备|许可证|举报|侵权|联系删除|免责|"
+    r"转载|授权|不代表|仅代表|不表明|关于我们|联系我们|广告服务|网站地图|设为首页|加入收藏"
+)
+"""Words of the legal and site notices in page footers."""
+
+LIST_HEADINGS = re.compile(
+    r"^\s*(?:相关|热点|热门|推荐|延伸阅读|猜你喜欢|精彩|最热|排行|专题|往期|更多|"
+    r"[^\s，。]{0,6}(?:推荐|排行|精选|阅读|新闻|图片|视频|专题))\s*[:：]?\s*$"
+)
+"""Headings over link lists: 相关新闻, 热点推荐, 延伸阅读, 猜你喜欢, 新闻排行…"""
+
+
+def items(line: str) -> list[str]:
+    """The parts of a line split at spaces, bars and dots: a menu has many."""
+    return [part for part in _ITEM_SEPARATOR.split(line.strip()) if part]
+
+
+def cjk_ratio(line: str) -> float:
+    """Share of ideographs among the line's visible characters."""
+    chars = [c for c in line if not c.isspace()]
+    return sum(1 for c in chars if cjk.is_ideograph(c)) / len(chars) if chars else 0.0
+
+
+def punctuation(line: str) -> int:
+    """How many sentence marks (，。；！？、 and their ASCII forms) a line holds."""
+    return len(_PUNCTUATION.findall(line))
+
+
+def is_link_item(line: str) -> bool:
+    """A headline in a list of links: bulleted, tagged `[时政]`, ranked, cut
+    short with `...`, or followed by its date, and not a sentence."""
+    text = line.strip()
+    if not text or (cjk.ends_sentence(text) and not _TRUNCATED.search(text)):
+        return False
+    return bool(
+        _BULLET.match(text)
+        or _TRUNCATED.search(text)
+        or (_TRAILING_DATE.search(text) and len(_TRAILING_DATE.sub("", text)) >= 4)
+    )
+
+
+def is_prose(line: str) -> bool:
+    """A line of running text: long enough, punctuated, and not a link."""
+    text = line.strip()
+    marks = punctuation(text)
+    if cjk.width(text) < 12 or marks == 0 or is_link_item(text):
+        return False
+    return cjk.ends_sentence(text) or marks >= 2
+
+
+def has_link(line: str) -> bool:
+    """A URL or a bare domain name (`ent.sina.cn`): a pointer elsewhere."""
+    return bool(_DOMAIN.search(line))
+
+
+def boilerplate_score(line: str) -> float:
+    """How much a line looks like page furniture, from 0 (prose) to 1.
+
+    Signals: widget and notice words, many short items (a menu), a very
+    short unpunctuated line (a menu entry), little CJK (URLs, codes,
+    counters), a link-list entry; prose lowers the score.
+    """
+    text = line.strip()
+    if not text:
+        return 0.0
+    parts = items(text)
+    prose = is_prose(text)
+    score = 0.0
+    if NOTICES.search(text):
+        score += 0.7 if cjk.width(text) <= 120 else 0.3
+    if WIDGETS.search(text):
+        score += 0.3 if prose else 0.6
+    if LIST_HEADINGS.match(text):
+        score += 0.6
+    if len(parts) >= 4 and cjk.width(text) / len(parts) <= 5 and punctuation(text) <= 1:
+        score += 0.6
+    if cjk.width(text) <= 6 and punctuation(text) == 0:
+        score += 0.3
+    if cjk_ratio(text) < 0.3 and punctuation(text) == 0:
+        score += 0.4
+    if has_link(text):
+        score += 0.3
+    if is_link_item(text):
+        score += 0.4
+    if prose:
+        score -= 0.4
+    return max(0.0, min(1.0, score))
+
+
+def is_headline_like(line: str) -> bool:
+    """Short, not closed by a full stop, at most one comma: a headline, a
+    link, a menu entry (a line of hard-wrapped prose has more marks)."""
+    text = line.strip()
+    marks = punctuation(text)
+    return (
+        0 < cjk.width(text) <= 40
+        and not _FULL_STOP.search(text)
+        and marks <= 1
+        and "。" not in text
+    )
+
+
+def link_list_runs(lines: list[str], least: int = 3) -> list[range]:
+    """Runs of `least` or more headline-like lines (blank lines between them
+    allowed): link lists, menus, sidebars. Ranges of line indexes."""
+    runs: list[range] = []
+    members: list[int] = []
+    for index, line in enumerate([*lines, "。" * 50]):
+        if not line.strip():
+            continue
+        if is_headline_like(line):
+            members.append(index)
+            continue
+        if len(members) >= least:
+            runs.append(range(members[0], members[-1] + 1))
+        members = []
+    return runs
+
+
+# --- dates ------------------------------------------------------------------------
+
+_DATE = re.compile(
+    r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?:年\s*|[-/.]\s*|\s+)(?P<m>\d{1,2})\s*(?:月\s*|[-/.]\s*)"
+    r"(?P<d>\d{1,2})(?![\d.])\s*日?"
+    r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:：]\s*(?P<M>[0-5]\d)(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
+)
+
+
+class DateMatch(NamedTuple):
+    """A date found in a line: its value, whether it gave a time, where it was."""
+
+    value: dt.datetime
+    timed: bool
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Every valid date in the text, in the common Chinese web forms:
+    `2019-09-18 10:32`, `2019年09月18日10:32`, `2023 11/ 17 20:52:15`,
+    `2019/9/18`, `2019.9.18`. Impossible dates (2022-13-40) are skipped."""
+    found = []
+    for match in _DATE.finditer(text):
+        g = match.groupdict()
+        try:
+            value = dt.datetime(
+                int(g["y"]), int(g["m"]), int(g["d"]),
+                int(g["H"] or 0), int(g["M"] or 0), int(g["S"] or 0),
+            )  # fmt: skip
+        except ValueError:
+            continue
+        found.append(DateMatch(value, g["H"] is not None, match.start(), match.end()))
+    return found
+
+
+def parse_date(text: str) -> dt.datetime | None:
+    """The first valid date in the text, or None."""
+    dates = find_dates(text)
+    return dates[0].value if dates else None
+
+
+def format_date(match: DateMatch) -> str:
+    """`2019-09-18` or `2019-09-18 10:32:00`: what front matter accepts."""
+    return match.value.isoformat(sep=" ") if match.timed else match.value.date().isoformat()
+
+
+# --- labelled fields: date, source, author, editor ----------------------------------
+
+FIELD_LABELS = {
+    "date": r"发布时间|发表时间|发稿时间|发布日期|更新时间|加入时间|时间|日期",
+    "source": r"本文来源|文章来源|信息来源|来源|稿源|出处",
+    "author": r"作者|撰文|记者",
+    "editor": r"责任编辑|责编|编辑",
+}
+_ANY_LABEL = "|".join(FIELD_LABELS.values())
+_LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
+_VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s(?=(?:{_ANY_LABEL})\s*[:：])")
+_ORG_SUFFIX = "网报社台站刊"
+
+
+def fields(line: str) -> dict[str, str]:
+    """`label：value` pairs of one line, by field: `来源：新华网`,
+    `【责任编辑：严玉洁】`, `发布时间：2019-09-18`. The first of each field wins."""
+    found: dict[str, str] = {}
+    for match in _LABELLED.finditer(line):
+        field = next(k for k, v in FIELD_LABELS.items() if re.fullmatch(v, match.group("label")))
+        rest = line[match.end() :]
+        end = _VALUE_END.search(rest)
+        value = (rest[: end.start()] if end else rest).strip(" ，,。;；")
+        if value and field not in found:
+            found[field] = value
+    return found
+
+
+def clean_source(value: str) -> str:
+    """A source name without what a page glues onto it: the first of several
+    names, a `(上海)` desk, a link such as `参与互动` after `求是网`."""
+    parts = items(value.replace("·", "\x00"))
+    name = parts[0].replace("\x00", "·") if parts else value.strip()
+    name = re.sub(r"\s*[(（][^()（）]{1,6}[)）]?$", "", name)
+    last = max(name.rfind(c) for c in _ORG_SUFFIX)
+    if last >= 0 and WIDGETS.search(name[last + 1 :]):
+        name = name[: last + 1]
+    return name.strip()
+
+
+_NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+_ROLE_NAMES = re.compile(
+    r"(?:^|(?<=[\s(（【\[]))(?:本报|新华社|特约|见习|驻\S{1,4})?记者\s*"
+    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:(?:[、，,\s]|\s*和\s*)+[\u4e00-\u9fff·]{2,4})*)"
+    r"(?![\u4e00-\u9fff·])"
+)
+_SLASH_NAME = re.compile(
+    r"(?:^|(?<=[\s(（【\[]))文\s*[/／]\s*(?P<names>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
+)
+
+
+def byline_names(text: str) -> list[str]:
+    """Writers named in a byline form anywhere in the text: `本报记者 X`,
+    `新华社记者 X Y`, `（记者X、Y）`, `文/X`. A 记者 followed by ordinary
+    words (`记者从…获悉`) names no one."""
+    names: list[str] = []
+    for pattern in (_ROLE_NAMES, _SLASH_NAME):
+        for match in pattern.finditer(text):
+            for name in re.split(r"(?:[、，,\s]|和)+", match.group("names")):
+                if _NAME.fullmatch(name) and name not in names:
+                    names.append(name)
+    return names
+
+
+def looks_like_person(token: str) -> bool:
+    """Two or three ideographs and no organisation ending: most Chinese names
+    (`腾讯音乐`, `新浪娱乐`, `长春新区` are not)."""
+    return (
+        bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", token))
+        and token[-1] not in _ORG_SUFFIX + "部局院所区市省县"
+    )
+
+
+# --- breadcrumbs and <title> echoes ----------------------------------------------------
+
+_CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|＞|→|»|›)\s*")
+_CRUMB_LEAD = re.compile(r"^\s*[^\s:：>]{1,8}位置\s*[:：]\s*")
+_HOME = re.compile(r"首页|主页|homepage|^home$|^正文$", re.I)
+
+
+def breadcrumb(line: str) -> list[str] | None:
+    """The sections of a breadcrumb line (`首页 > 财经 > 证券 > 正文` →
+    [财经, 证券]), without home and 正文; None if the line is not one."""
+    text = _CRUMB_LEAD.sub("", line.strip())
+    parts = [p.strip() for p in _CRUMB_SEPARATOR.split(text)]
+    if len(parts) < 2 or any(len(p) < 2 for p in parts) or cjk.width(text) > 60:
+        return None
+    if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
+        return None
+    sections = [items(p)[0] for p in parts if not _HOME.search(p)]
+    if sections and len(sections) == len(parts) and len(parts) > 2:
+        sections = sections[1:]
+    return [s for s in sections if not _HOME.search(s)]
+
+
+_ECHO = re.compile(r"\s*(?:_|--|－－|——)\s*")
+
+
+def title_echo(line: str) -> tuple[str, list[str]] | None:
+    """A copied `<title>`: `标题_栏目_网站名` or `标题--栏目--网站名` gives
+    (title, sections between title and site name); None otherwise."""
+    parts = [p for p in _ECHO.split(line.strip()) if p]
+    if len(parts) < 3 or cjk.width(parts[0]) < 5 or any(cjk.width(p) > 20 for p in parts[1:]):
+        return None
+    return parts[0], parts[1:-1]
+
+
+# --- whole lines ------------------------------------------------------------------------
+
+CAPTION = re.compile(r"^\s*(?:图为|图片[:：]|图[:：/]|[（(\[［【]?图[)）\]］】]|组图[:：])")
+
+
+def is_caption(line: str) -> bool:
+    """A picture's caption: `图为…`, `（图）…`, or a `… 摄` credit."""
+    return bool(CAPTION.match(line)) or cjk.is_caption(line)

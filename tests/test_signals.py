@@ -1,0 +1,206 @@
+"""Unit tests of the line signals shared by importers (sitegen/importers/signals.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.importers import signals
+
+# --- dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "timed"),
+    [
+        ("2019-09-18 10:32", dt.datetime(2019, 9, 18, 10, 32), True),
+        ("2019年09月18日10:32", dt.datetime(2019, 9, 18, 10, 32), True),
+        ("2019年9月18日 星期三", dt.datetime(2019, 9, 18), False),
+        ("2023 11/ 17 20:52:15", dt.datetime(2023, 11, 17, 20, 52, 15), True),
+        ("2019/9/18", dt.datetime(2019, 9, 18), False),
+        ("2019.09.18", dt.datetime(2019, 9, 18), False),
+        ("发布时间：2019-09-18", dt.datetime(2019, 9, 18), False),
+        ("来源：新华网 2019-09-23", dt.datetime(2019, 9, 23), False),
+        ("2015-07-02 23:15:34　来源: 上海证券报", dt.datetime(2015, 7, 2, 23, 15, 34), True),
+    ],
+)
+def test_date_forms(text: str, expected: dt.datetime, timed: bool) -> None:
+    [match] = signals.find_dates(text)
+    assert (match.value, match.timed) == (expected, timed)
+    assert signals.parse_date(text) == expected
+
+
+def test_impossible_dates_and_numbers_are_not_dates() -> None:
+    assert signals.parse_date("加入时间:2022-13-40") is None
+    assert signals.find_dates("京ICP备05008513号-23 电话010-82612286 共1.5亿人") == []
+
+
+def test_format_date_keeps_a_time_only_when_given() -> None:
+    assert signals.format_date(signals.find_dates("2019-9-8")[0]) == "2019-09-08"
+    assert signals.format_date(signals.find_dates("2019-9-8 7:05")[0]) == "2019-09-08 07:05:00"
+
+
+@given(st.text(max_size=60))
+def test_find_dates_never_fails(text: str) -> None:
+    for match in signals.find_dates(text):
+        assert 1900 <= match.value.year < 2100 and match.start < match.end
+
+
+# --- fields and bylines --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("加入时间:2022-04-01  来源:长春新区  ", {"date": "2022-04-01", "source": "长春新区"}),
+        ("发稿时间：2017-03-10 08:42:00 来源： 人民日报海外版 中国青年网",
+         {"date": "2017-03-10 08:42:00", "source": "人民日报海外版 中国青年网"}),
+        ("【责任编辑：严玉洁】", {"editor": "严玉洁"}),
+        ("（编辑：严玉洁 王辉）", {"editor": "严玉洁 王辉"}),
+        ("(作者：方敏北京大学经济学院教授)", {"author": "方敏北京大学经济学院教授"}),
+        ("稿源：某某日报｜出处：某网", {"source": "某某日报"}),
+        ("本文来源：上海证券报 责任编辑：NF041", {"source": "上海证券报", "editor": "NF041"}),
+        ("日期：2019/9/18", {"date": "2019/9/18"}),
+        ("一段没有标签的话。", {}),
+    ],
+)  # fmt: skip
+def test_fields(line: str, expected: dict[str, str]) -> None:
+    assert signals.fields(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("人民日报海外版 中国青年网", "人民日报海外版"),
+        ("上海证券报·中国证券网(上海)", "上海证券报·中国证券网"),
+        ("求是网参与互动", "求是网"),
+        ("人民网-《人民日报》", "人民网-《人民日报》"),
+        ("长春新区", "长春新区"),
+    ],
+)
+def test_clean_source(value: str, expected: str) -> None:
+    assert signals.clean_source(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("本报记者 田蓓蕾", ["田蓓蕾"]),
+        ("新华社记者 冯源 王敏", ["冯源", "王敏"]),
+        ("人民网合肥11月8日电　（记者钱伟）安徽省司法厅日前出台", ["钱伟"]),
+        ("造福全人类。（记者宋晨、田中全、胡\ufffd", ["宋晨", "田中全"]),
+        ("文/张三", ["张三"]),
+        ("记者从中国政府网获悉，李克强总理表示", []),
+        ("新华社记者", []),
+    ],
+)
+def test_byline_names(text: str, names: list[str]) -> None:
+    assert signals.byline_names(text) == names
+
+
+def test_looks_like_person() -> None:
+    assert signals.looks_like_person("冀勇庆")
+    assert not signals.looks_like_person("腾讯音乐")
+    assert not signals.looks_like_person("中国网")
+    assert not signals.looks_like_person("TNW中文站")
+
+
+# --- line shapes -------------------------------------------------------------------
+
+
+PROSE = "李克强说，中国经济上半年总体平稳，结构调整步伐加快，二季度主要经济指标向好。"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "新闻 体育 NBA 娱乐 财经 股票 汽车 科技 手机 数码 女人 论坛",
+        "【字号 大 中 小】\t打印\t留言\t论坛\t网摘",
+        "分享到：",
+        "扫一扫，用手机看新闻",
+        "Copyright © 1997-2024 by www.people.com.cn. all rights reserved",
+        "京ICP备13028878号-6",
+        "京公网安备11010502032503号",
+        "相关新闻",
+        "猜你喜欢",
+        "0",
+        "网友评论仅供其表达个人看法，并不表明网易立场。",
+    ],
+)
+def test_furniture_scores_high(line: str) -> None:
+    assert signals.boilerplate_score(line) >= 0.5
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        PROSE,
+        "中美合作共赢是大势所趋",
+        "办法同时明确了包括信访举报、案件查办等渠道在内的多种线索来源，由纪检部门负责。",
+    ],
+)
+def test_article_lines_score_low(line: str) -> None:
+    assert signals.boilerplate_score(line) < 0.5
+
+
+def test_prose_and_link_items() -> None:
+    assert signals.is_prose(PROSE)
+    assert not signals.is_prose("中美合作共赢是大势所趋")
+    for link in (
+        "·[时评]别让谣言肆虐，每一个网友都应是“网络公民”",
+        "6月10省份CPI涨幅高于全国，猪肉、蔬菜价...",
+        "李克强：给社会长期稳定发展预期 2013/11/05",
+        "·曹方再获音乐奖项青睐 岁末赴昆明献歌度新年 (2008-12-23 11:29:13)",
+    ):
+        assert signals.is_link_item(link) and not signals.is_prose(link), link
+
+
+def test_items_and_ratios() -> None:
+    assert signals.items("首页 | 新闻 · 体育\u3000娱乐") == ["首页", "新闻", "体育", "娱乐"]
+    assert signals.cjk_ratio("abc") == 0.0 and signals.cjk_ratio("中文") == 1.0
+    assert signals.punctuation(PROSE) == 4
+
+
+def test_link_list_runs() -> None:
+    lines = [PROSE, "", "热点新闻", "标题一二三", "", "标题四五六", "标题七八九", PROSE, "短句"]
+    assert signals.link_list_runs(lines) == [range(2, 7)]
+
+
+# --- breadcrumbs, title echoes, captions --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "sections"),
+    [
+        ("您的位置: 首页 > 长春新区", ["长春新区"]),
+        (" 网易首页 > 财经频道 > 证券新闻 > 正文", ["财经频道", "证券新闻"]),
+        ("人民网>>时政>>各地要闻", ["时政", "各地要闻"]),
+        ("首页 → 理论新闻", ["理论新闻"]),
+        ("评论 > 海外观察", ["评论", "海外观察"]),
+        ("> < 年 月", None),
+        ("他说：收入 > 支出。", None),
+    ],
+)
+def test_breadcrumb(line: str, sections: list[str] | None) -> None:
+    assert signals.breadcrumb(line) == sections
+
+
+def test_title_echo() -> None:
+    assert signals.title_echo("曹方新碟发布会创意无限_大陆新闻_娱乐_腾讯网") == (
+        "曹方新碟发布会创意无限",
+        ["大陆新闻", "娱乐"],
+    )
+    assert signals.title_echo("安徽司法行政系训诫预警--时政--人民网") == (
+        "安徽司法行政系训诫预警",
+        ["时政"],
+    )
+    assert signals.title_echo("一行普通的文字") is None
+
+
+def test_captions() -> None:
+    assert signals.is_caption("图为马素湘在澳大利亚悉尼游玩时的近影。")
+    assert signals.is_caption("本报记者 刘彦 摄")
+    assert not signals.is_caption(PROSE)
