@@ -164,6 +164,32 @@ def test_date_at_the_bottom_and_metadata_lines() -> None:
     assert "【责任编辑：张三】" in webpage.boilerplate_lines(text)
 
 
+def test_one_line_of_labelled_fields_and_a_subtitle() -> None:
+    meta = "作者：张三 来源：某某日报 发布时间：2020-01-01 09:00 浏览次数：123"
+    head = "老旧小区改造让居民住得更舒心\n——某市推进民生工程纪实"
+    text = f"首页 | 新闻 | 图片\n{head}\n{meta}\n{ARTICLE}"
+    record = parse(text + "上一篇：某某\n下一篇：某某某\n")
+    assert record.front["title"] == "老旧小区改造让居民住得更舒心"
+    assert (record.front["author"], record.front["source"]) == ("张三", "某某日报")
+    assert record.front["date"] == "2020-01-01 09:00:00"
+    blocks = paragraphs(record)
+    assert blocks[0] == "——某市推进民生工程纪实" and blocks[-1].endswith("焕然一新。")
+
+
+def test_a_weekday_after_the_date_is_neither_source_nor_author() -> None:
+    record = parse(f"{MENU}\n标题在这里\n2020年1月1日 星期三 某某网\n\n{ARTICLE}{FOOTER}")
+    assert (record.front["date"], record.front["author"]) == ("2020-01-01", "某某网")
+
+
+def test_comments_after_the_article_stay_out() -> None:
+    comments = (
+        "网友评论\n张三 2020-01-02 10:00\n这个工程真好，希望我们小区也能早日改造，"
+        "加装电梯对老人太重要了。\n回复 赞(3)\n"
+    )
+    record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}{comments}{FOOTER}")
+    assert "工程真好" not in text_of(record)
+
+
 def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
     head = "老旧小区改造让居民\n住得更舒心更安心\n2019-09-18 来源：某某网"
     text = f"{MENU}\n{head}\n\n{ARTICLE}{FOOTER}"
@@ -226,6 +252,12 @@ def test_undated_text_without_a_file_is_dated_today() -> None:
     record = parse("随便写的几句话。\n")
     assert record.front["date"] == dt.date.today().isoformat()
     assert any("dated today" in note for note in record.notes)
+
+
+def test_prose_without_a_headline_is_titled_by_its_first_words() -> None:
+    record = parse(ARTICLE, kind="webpage")
+    assert record.front["title"] == "本报讯 近日，某市启动了新一轮的老旧小区改造工程"
+    assert paragraphs(record)[0].startswith("本报讯近日")
 
 
 def test_unrecognised_file_imports_and_dry_run_writes_nothing(tmp_path: Path) -> None:

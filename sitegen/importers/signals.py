@@ -33,7 +33,7 @@ _DOMAIN = re.compile(
 
 WIDGETS = re.compile(
     r"分享|转发|转播|收藏|打印|关闭|字号|[大中小]\s+[大中小]\s+[大中小]|扫一扫|扫描|二维码|客户端|"
-    r"下载|登录|注册|评论|跟贴|留言|发表|网友|我要|点击|订阅|返回|更多|阅读全部|人参与|参与互动|"
+    r"下载|登录|注册|评论|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
     r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS"
 )
 """Words of the buttons and widgets every news site has around an article."""
@@ -165,6 +165,10 @@ _DATE = re.compile(
     r"(?P<d>\d{1,2})(?![\d.])\s*日?"
     r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:：]\s*(?P<M>[0-5]\d)(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
 )
+
+
+WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")
+"""A weekday name, which often follows a date: not a source or a name."""
 
 
 class DateMatch(NamedTuple):

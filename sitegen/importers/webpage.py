@@ -128,23 +128,23 @@ def _furniture(line: str) -> bool:
 
 
 def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int]]:
-    """Walk up from the article: (headline line, meta lines, lines between
-    the head and the article that are neither, such as photo captions)."""
+    """Walk up from the article, past furniture: (headline line, meta lines,
+    lines between the head and the article that are neither, such as photo
+    captions). Only HEAD_WINDOW lines that are not furniture are looked at."""
     metas: list[int] = []
     between: list[int] = []
     seen = 0
     for index in range(start - 1, -1, -1):
         line = lines[index]
-        if not line.strip():
+        meta = is_meta(line)
+        if not line.strip() or (not meta and (_furniture(line) or signals.is_link_item(line))):
             continue
         seen += 1
         if seen > HEAD_WINDOW:
             break
-        if is_meta(line):
+        if meta:
             metas.append(index)
-        elif _furniture(line) or signals.is_link_item(line):
-            continue
-        elif metas:
+        elif metas and cjk.subtitle_text(line) is None:
             return index, metas, between
         else:
             between.append(index)
@@ -159,44 +159,68 @@ def _wrapped(lines: list[str], at: int) -> int | None:
     line = lines[above].strip()
     if _furniture(line) or is_meta(line) or cjk.ends_sentence(line) or signals.punctuation(line):
         return None
-    if cjk.width(line) < 8 or signals.cjk_ratio(line) < 0.6:
+    if cjk.width(line) < 8 or signals.cjk_ratio(line) < 0.6 or len(signals.items(line)) > 2:
         return None
     return above
+
+
+def _echoed(lines: list[str], reading: Reading) -> int | None:
+    """A copied `<title>` (`标题_栏目_网站名`) names the headline and its
+    sections: the headline's line, or None (the title is still taken)."""
+    echo = next((e for x in lines if (e := signals.title_echo(x))), None)
+    if echo is None:
+        return None
+    reading.title, reading.crumbs = echo
+    wanted = cjk.compact(echo[0])
+    return next((i for i, x in enumerate(lines) if cjk.compact(x) == wanted), None)
+
+
+def _guess(lines: list[str], between: list[int], reading: Reading) -> int | None:
+    """No head found: the topmost unpunctuated line above the article, else
+    the first line that is not furniture. A line of prose stays in the body
+    and gives only its first words."""
+    candidates = [i for i in between if signals.punctuation(lines[i]) == 0] or between
+    at = candidates[-1] if candidates else _first_plain(lines)
+    if at is None:
+        return None
+    reading.guesses.append(f"title guessed from line {at + 1}")
+    if signals.is_prose(lines[at]):
+        reading.title = _first_words(lines[at])
+        return None
+    return at
+
+
+def _first_words(line: str, limit: int = 30) -> str:
+    """A title from a sentence: up to its first full stop, cut at a comma
+    when longer than `limit` characters."""
+    sentence = re.split(r"[。；！？;!?]", line.strip())[0]
+    if len(sentence) > limit:
+        cut = max(sentence.rfind(c, 0, limit) for c in "，,、：:")
+        sentence = sentence[:cut] if cut > 0 else sentence[:limit]
+    return sentence
 
 
 def _title(
     lines: list[str], run: range | None, reading: Reading
 ) -> tuple[int | None, list[int], list[int]]:
-    """Find the headline: above a date/source line near the article, else a
-    copied `<title>` echo, else the nearest plain line above the article."""
-    start = run.start if run else len(lines)
-    at, metas, between = _head(lines, start)
-    echo = next((e for x in lines if (e := signals.title_echo(x))), None)
-    if at is None and echo:
-        wanted = cjk.compact(echo[0])
-        at = next((i for i, x in enumerate(lines) if cjk.compact(x) == wanted), None)
-        reading.crumbs = echo[1]
-        if at is None:
-            reading.title = echo[0]
-            return None, metas, between
-        between = [i for i in between if i > at]
-    if at is None:
-        candidates = [i for i in between if signals.punctuation(lines[i]) == 0] or between
-        at = candidates[-1] if candidates else _first_plain(lines)
-        between = [i for i in between if i > (at if at is not None else -1)]
-        if at is not None:
-            reading.guesses.append(f"title guessed from line {at + 1}")
+    """Find the headline: a copied `<title>` when one matches a line, else
+    the line above the date/source lines over the article, else a guess.
+    Returns the headline's line, the meta lines, and the lines between."""
+    at, metas, between = _head(lines, run.start if run else len(lines))
+    echoed = _echoed(lines, reading)
+    if echoed is not None:
+        at = echoed
+    elif at is None and not reading.title:
+        at = _guess(lines, between, reading)
     if at is None:
         return None, metas, between
+    between = [i for i in between if i > at]
     reading.title_at = [at]
+    reading.title = lines[at].strip()
     wrapped = _wrapped(lines, at)
     if wrapped is not None:
         reading.title_at.insert(0, wrapped)
-    reading.title = (
-        cjk.join_lines(*(lines[i].strip() for i in reading.title_at))
-        if len(reading.title_at) > 1
-        else lines[at].strip()
-    )
+        reading.title = cjk.join_lines(lines[wrapped].strip(), reading.title)
     return at, metas, between
 
 
@@ -264,7 +288,9 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     text = line[: date.start] + " " + line[date.end :] if date else line
     words = []
     for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
-        if signals.WIDGETS.search(word) or sum(1 for c in word if cjk.is_ideograph(c)) < 2:
+        if signals.WIDGETS.search(word) or signals.WEEKDAY.fullmatch(word):
+            continue
+        if sum(1 for c in word if cjk.is_ideograph(c)) < 2:
             continue
         words.append(word)
     return words
