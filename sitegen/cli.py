@@ -139,6 +139,7 @@ def _exit_now(code: int) -> None:
 @click.option("--issue", default=None, help="issue label, e.g. 总第8491期")
 @click.option("--page", type=click.IntRange(min=1), default=None, help="page number")
 @click.option("--into", default=None, help="subfolder of content/ to write into")
+@click.option("--dry-run", is_flag=True, help="show what would be written, write nothing")
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @_friendly
 def import_(
@@ -150,6 +151,7 @@ def import_(
     issue: str | None,
     page: int | None,
     into: str | None,
+    dry_run: bool,
     debug: bool,
 ) -> None:
     """Import converted texts (newspaper pages, periodicals, web scrapes) into content/."""
@@ -175,11 +177,14 @@ def import_(
         into=Path(into) if into else None,
     )
     written = import_files(
-        list(files), options, content_dir=site_dir / "content", reporter=reporter
+        list(files), options, content_dir=site_dir / "content", reporter=reporter, dry_run=dry_run
     )
     for path in written:
-        click.echo(f"wrote {path}")
-    reporter.info(f"{len(written)} files written; run `sitegen build` to see them")
+        click.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+    if dry_run:
+        reporter.info(f"{len(written)} files would be written; nothing was (--dry-run)")
+    else:
+        reporter.info(f"{len(written)} files written; run `sitegen build` to see them")
 
 
 SAMPLE_POST = """---
