@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitegen.importers import (
     ImportOptions,
@@ -271,3 +273,35 @@ def test_unrecognised_file_imports_and_dry_run_writes_nothing(tmp_path: Path) ->
     assert any("kind not recognised" in w for w in reporter.warnings)
     written = import_files([path], ImportOptions(), content, BufferReporter())
     assert sorted(written) == sorted(planned)
+
+
+LINES = st.one_of(
+    st.sampled_from(
+        [
+            *ARTICLE.split("\n"),
+            *MENU.split("\n"),
+            *FOOTER.split("\n"),
+            "老旧小区改造让居民住得更舒心",
+            "发布时间：2019-09-18 10:32 来源：某某日报",
+            "【责任编辑：张三】",
+            "（本报记者 李明）",
+            "您的位置：首页 > 民生",
+            "标题_栏目_网站",
+            "图为改造后的小区一角。",
+            "",
+            "　　",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@given(lines=st.lists(LINES, max_size=30))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_line_is_in_the_document_or_kept_aside(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    record = parse(text, kind="webpage", date=dt.date(2020, 1, 1))
+    kept = compact(record.front["title"] + text_of(record))
+    aside = set(webpage.boilerplate_lines(text))
+    lost = [x for x in text.split("\n") if x.strip() and x not in aside and compact(x) not in kept]
+    assert lost == []

@@ -32,14 +32,14 @@ _DOMAIN = re.compile(
 )
 
 WIDGETS = re.compile(
-    r"分享|转发|转播|收藏|打印|关闭|字号|[大中小]\s+[大中小]\s+[大中小]|扫一扫|扫描|二维码|客户端|"
+    r"分享|转发|转播|收藏|打印|关闭|字号|字体|广告|推广|[大中小]\s+[大中小]\s+[大中小]|扫一扫|扫描|二维码|客户端|"
     r"下载|登录|注册|评论|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
     r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS"
 )
 """Words of the buttons and widgets every news site has around an article."""
 
 NOTICES = re.compile(
-    r"版权|Copyright|©|All Rights Reserved|ICP|公网安备|许可证|举报|侵权|联系删除|免责|"
+    r"版权|Copyright|©|All Rights Reserved|ICP|公网安备|备案|许可证|举报|侵权|联系删除|免责|"
     r"转载|授权|不代表|仅代表|不表明|关于我们|联系我们|广告服务|网站地图|设为首页|加入收藏"
 )
 """Words of the legal and site notices in page footers."""
@@ -163,7 +163,7 @@ def link_list_runs(lines: list[str], least: int = 3) -> list[range]:
 _DATE = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?:年\s*|[-/.]\s*|\s+)(?P<m>\d{1,2})\s*(?:月\s*|[-/.]\s*)"
     r"(?P<d>\d{1,2})(?![\d.])\s*日?"
-    r"(?:\s*(?P<H>[01]?\d|2[0-3])\s*[:：]\s*(?P<M>[0-5]\d)(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
+    r"(?:(?:\s*|T)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)分?(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
 )
 
 
@@ -221,6 +221,8 @@ _ANY_LABEL = "|".join(FIELD_LABELS.values())
 _LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 _VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s(?=(?:{_ANY_LABEL})\s*[:：])")
 _ORG_SUFFIX = "网报社台站刊"
+_GLUED = re.compile(r"参与|互动|评论|分享|收藏|打印|\d")
+"""Link words a page glues onto a source name: `求是网参与互动`."""
 
 
 def fields(line: str) -> dict[str, str]:
@@ -244,28 +246,29 @@ def clean_source(value: str) -> str:
     name = parts[0].replace("\x00", "·") if parts else value.strip()
     name = re.sub(r"\s*[(（][^()（）]{1,6}[)）]?$", "", name)
     last = max(name.rfind(c) for c in _ORG_SUFFIX)
-    if last >= 0 and WIDGETS.search(name[last + 1 :]):
+    if last >= 0 and _GLUED.search(name[last + 1 :]):
         name = name[: last + 1]
     return name.strip()
 
 
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
-_ROLE_NAMES = re.compile(
-    r"(?:^|(?<=[\s(（【\[]))(?:本报|新华社|特约|见习|驻\S{1,4})?记者\s*"
+_NAMES = (
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:(?:[、，,\s]|\s*和\s*)+[\u4e00-\u9fff·]{2,4})*)"
     r"(?![\u4e00-\u9fff·])"
 )
-_SLASH_NAME = re.compile(
-    r"(?:^|(?<=[\s(（【\[]))文\s*[/／]\s*(?P<names>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff])"
+_ROLE = r"(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员)|文\s*[/／｜|]|作者\s*[/／｜|])\s*"
+_BYLINES = (
+    re.compile(rf"[（(【\[]\s*{_ROLE}{_NAMES}"),
+    re.compile(rf"^\s*{_ROLE}{_NAMES}\s*(?:摄影?|报道|文)?\s*$"),
 )
 
 
 def byline_names(text: str) -> list[str]:
-    """Writers named in a byline form anywhere in the text: `本报记者 X`,
-    `新华社记者 X Y`, `（记者X、Y）`, `文/X`. A 记者 followed by ordinary
-    words (`记者从…获悉`) names no one."""
+    """Writers a byline names: a whole line `本报记者 X`, `澎湃新闻记者 X Y`,
+    `文/X`, or one in brackets, `（记者X、Y）`. A 记者 inside a sentence
+    (`据本报记者了解`, `记者从…获悉`) names no one."""
     names: list[str] = []
-    for pattern in (_ROLE_NAMES, _SLASH_NAME):
+    for pattern in _BYLINES:
         for match in pattern.finditer(text):
             for name in re.split(r"(?:[、，,\s]|和)+", match.group("names")):
                 if _NAME.fullmatch(name) and name not in names:
