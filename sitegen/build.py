@@ -32,8 +32,9 @@ from sitegen.cache import (
     load_summary,
     pages_to_render,
     parse_key,
+    publish_state,
     render_key,
-    save_state,
+    stage_state,
 )
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
@@ -46,7 +47,7 @@ from sitegen.sources.document import Document, decode, parse_document
 from sitegen.sources.markup import Markup
 from sitegen.themes import make_environment, static_files, template_error, template_files
 from sitegen.urls import output_path
-from sitegen.writer import INTERNAL, Writer, check_output_dir
+from sitegen.writer import INTERNAL, OutputLock, Writer, check_output_dir, os_failure
 
 
 @dataclass
@@ -200,8 +201,10 @@ def build(
     catalog, pages), so that a caller about to exit need not free them: at
     100,000 posts freeing them takes over half a second.
     """
-    with _no_collections(freeze=keep is not None):
-        return _build(config, reporter, jobs, use_cache, tolerate, session, keep)
+    check_output_dir(config.output_dir, config.site_dir)
+    # Held from reading the cache to saving it: another build would mix its files in.
+    with _no_collections(freeze=keep is not None), OutputLock(config.output_dir) as lock:
+        return _build(config, reporter, jobs, use_cache, tolerate, session, keep, lock)
 
 
 @contextmanager
@@ -236,10 +239,10 @@ def _build(
     tolerate: set[str] | None,
     session: Session | None,
     keep: list[object] | None,
+    lock: OutputLock,
 ) -> BuildResult:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
-    check_output_dir(config.output_dir, config.site_dir)
     has_output = (config.output_dir / INTERNAL).is_dir()
     templates = template_files(config)
     theme_static = static_files(config)
@@ -252,7 +255,7 @@ def _build(
     if session is not None and session.summary is not None and has_output:
         summary = session.summary
     else:
-        summary = load_summary(config) if use_cache and has_output else Summary()
+        summary = load_summary(config, reporter) if use_cache and has_output else Summary()
     if keep is not None:
         keep += [found, snapshot, summary]
     if summary.snapshot == snapshot and summary.render_key == rkey:
@@ -276,7 +279,7 @@ def _build(
     if session is not None and session.state is not None and has_output:
         state = session.state
     else:
-        state = load_state(config) if use_cache and has_output else BuildState()
+        state = load_state(config, reporter) if use_cache and has_output else BuildState()
     if keep is not None:
         keep.append(state)
     stage("cache load")
@@ -292,7 +295,7 @@ def _build(
     stage("plan")
     site = site_info(config)
     fingerprints = Fingerprints(rkey)
-    writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache)
+    writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache, lock=lock)
     try:
         compiled = cache_dir(config) / "templates"
         compiled.mkdir(exist_ok=True)
@@ -364,18 +367,10 @@ def _build(
             if not item.is_document:
                 _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
         stage("static")
-        forget_state(config)
-        outputs = writer.commit()
-        stage("commit")
-    except BaseException:
-        writer.abort()
-        raise
-    urls = {doc.source: doc.url for doc in catalog.documents}
-    result.moved = {
-        old: new for src, old in state.urls.items() if (new := urls.get(src, old)) != old
-    }
-    if use_cache:
-        state = BuildState(
+        outputs = writer.outputs()
+        urls = {doc.source: doc.url for doc in catalog.documents}
+        pending: list[tuple[Path, Path]] = []
+        saved = BuildState(
             parse_key=parsed_with,
             hashes=loaded.hashes,
             documents=loaded.documents,
@@ -397,11 +392,24 @@ def _build(
             pages=len(pages),
             files=len(outputs),
         )
-        if session is not None:
-            session.state, session.summary = state, summary
-        else:
-            save_state(config, state, summary)
+        if use_cache and session is None:  # before the commit: a full disk stops it here
+            pending = stage_state(config, saved, summary)
         stage("cache save")
+        forget_state(config)
+        writer.commit()
+        publish_state(pending)
+        stage("commit")
+    except BaseException as exc:
+        writer.abort()
+        if isinstance(exc, OSError):
+            raise os_failure(exc, exc.filename or config.output_dir, "cannot build") from None
+        raise
+    result.moved = {
+        old: new for src, old in state.urls.items() if (new := urls.get(src, old)) != old
+    }
+    if use_cache and session is not None:
+        session.state, session.summary = saved, summary
+    state = saved
     if keep is not None:
         keep += [state, loaded, pages, claimed, todo, page_prints, digests, fingerprints, writer]
     result.pages = len(pages)

@@ -33,8 +33,11 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.config import Config
+from sitegen.errors import BuildFailed
 from sitegen.render import Entry, PageInfo, Paginator
+from sitegen.report import Reporter
 from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
+from sitegen.writer import OutputLock, os_failure, write_all
 
 FORMAT = 9
 _SHARDS = 64  # files the parsed documents are saved in
@@ -96,8 +99,17 @@ class Session:
     summary: Summary | None = None
 
     def save(self, config: Config) -> None:
-        if self.state is not None and self.summary is not None:
-            save_state(config, self.state, self.summary)
+        """Save the state, unless another build has written the output since (its
+        state is the one that matches it) or is writing it now."""
+        if self.state is None or self.summary is None or self.taken_over(config):
+            return
+        if not cache_dir(config).is_dir():
+            return  # the output was deleted meanwhile
+        try:
+            with OutputLock(config.output_dir):
+                save_state(config, self.state, self.summary)
+        except BuildFailed:
+            pass  # locked by a build, which saves its own state
 
     def taken_over(self, config: Config) -> bool:
         """Whether another build (`sitegen build` while the preview runs) saved its
@@ -143,46 +155,104 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _load(path: Path, kind: type) -> Any:
+_DAMAGED = "cut short, damaged, or made by another version of sitegen"
+
+
+def _unpickle(path: Path) -> Any:
+    """The value saved in `path`; None when there is none; ValueError when it cannot be read."""
     try:
         with path.open("rb") as handle:
-            value = pickle.load(handle)  # noqa: S301 - our own file, in our own output
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return pickle.load(handle)  # noqa: S301 - our own file, in our own output
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # cut short or overwritten, a pickle can fail in any way
+        raise ValueError(type(exc).__name__) from None
+
+
+def _load(path: Path, kind: type, reporter: Reporter | None) -> Any:
+    """The saved `kind` in `path`, or a new one, with a note when a file was there but unusable."""
+    try:
+        value = _unpickle(path)
+    except ValueError:
+        _note(reporter, f"{path}: the build cache cannot be read ({_DAMAGED}); making it anew")
+        return kind()
+    if value is None:
         return kind()
     if not isinstance(value, kind) or vars(value).get("format") != FORMAT:
-        return kind()  # written by another version of sitegen
+        _note(
+            reporter, f"{path}: the build cache is from another version of sitegen; making it anew"
+        )
+        return kind()
     return value
 
 
-def _save(path: Path, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _note(reporter: Reporter | None, message: str) -> None:
+    if reporter is not None:
+        reporter.warning(message)
+
+
+def _save(path: Path, value: Any) -> Path:
+    """Write `value` beside `path`; returns the file to move onto it (see `publish_state`)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}")
-    with tmp.open("wb") as handle:
-        pickle.dump(value, handle, protocol=5)
-    os.replace(tmp, path)
-
-
-def load_summary(config: Config) -> Summary:
-    return _load(cache_dir(config) / "summary.pickle", Summary)
-
-
-def load_state(config: Config) -> BuildState:
-    """The last build's state, with the parsed documents of every intact shard."""
-    state = _load(cache_dir(config) / "state.pickle", BuildState)
-    for shard, digest in state.shards.items():
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
-            with (cache_dir(config) / "documents" / f"{shard:02d}.pickle").open("rb") as handle:
-                saved = pickle.load(handle)  # noqa: S301 - our own file, in our own output
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            continue  # its documents are parsed again
-        if isinstance(saved, tuple) and len(saved) == 3 and saved[:2] == (digest, FIELDS):
-            for rel, (sha, values) in saved[2].items():
-                state.documents[rel] = (sha, values and from_values(values))
+            write_all(fd, pickle.dumps(value, protocol=5))
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise os_failure(exc, path, "cannot save the build cache") from None
+    return tmp
+
+
+def load_summary(config: Config, reporter: Reporter | None = None) -> Summary:
+    return _load(cache_dir(config) / "summary.pickle", Summary, reporter)
+
+
+def load_state(config: Config, reporter: Reporter | None = None) -> BuildState:
+    """The last build's state, with the parsed documents of every intact shard."""
+    state = _load(cache_dir(config) / "state.pickle", BuildState, reporter)
+    damaged = 0
+    for shard, digest in state.shards.items():
+        path = cache_dir(config) / "documents" / f"{shard:02d}.pickle"
+        try:
+            saved = _unpickle(path)
+            if isinstance(saved, tuple) and len(saved) == 3 and saved[:2] == (digest, FIELDS):
+                documents = {
+                    rel: (sha, values and from_values(values))
+                    for rel, (sha, values) in saved[2].items()
+                }
+                state.documents.update(documents)
+        except Exception:  # its documents are parsed again
+            damaged += 1
+    if damaged:
+        folder = cache_dir(config) / "documents"
+        _note(
+            reporter,
+            f"{folder}: {damaged} file(s) of parsed documents cannot be read ({_DAMAGED}); "
+            "their documents are read again",
+        )
     return state
 
 
 def save_state(config: Config, state: BuildState, summary: Summary) -> None:
-    """Save the state; parsed documents go in shards, and only changed shards are written.
+    publish_state(stage_state(config, state, summary))
+
+
+def publish_state(pending: list[tuple[Path, Path]]) -> None:
+    """Move a staged state into place: the summary last, so it is never ahead of the rest."""
+    for tmp, path in pending:
+        os.replace(tmp, path)
+
+
+def stage_state(config: Config, state: BuildState, summary: Summary) -> list[tuple[Path, Path]]:
+    """Write the state beside the saved one; `publish_state` moves it in after the commit.
+
+    Written before the output is touched, a full disk here stops the build
+    with the previous site and its cache as they were. Files a killed build
+    left half-written are removed first.
 
     The documents are most of the state (4 KB each, text and all), and one
     edited post changes one of them: rewriting all of them was a tenth of a
@@ -191,6 +261,9 @@ def save_state(config: Config, state: BuildState, summary: Summary) -> None:
     Documents are saved as tuples of their values (see `document.FIELDS`):
     making them from those takes two thirds of the time unpickling instances does.
     """
+    folder = cache_dir(config)
+    for left in [*folder.glob("*.pickle.*"), *folder.glob("documents/*.pickle.*")]:
+        left.unlink(missing_ok=True)
     groups: dict[int, dict[str, tuple[str, Document | None]]] = {}
     for rel, entry in state.documents.items():
         groups.setdefault(zlib.crc32(rel.encode()) % _SHARDS, {})[rel] = entry
@@ -203,11 +276,21 @@ def save_state(config: Config, state: BuildState, summary: Summary) -> None:
         path = cache_dir(config) / "documents" / f"{shard:02d}.pickle"
         if state.shards.get(shard) != shards[shard] or not path.is_file():
             saved = {rel: (sha, doc and field_values(doc)) for rel, (sha, doc) in group.items()}
-            _save(path, (shards[shard], FIELDS, saved))
-    _save(
-        cache_dir(config) / "state.pickle", dataclasses.replace(state, documents={}, shards=shards)
-    )
-    _save(cache_dir(config) / "summary.pickle", summary)
+            # A shard names what it holds, so it goes in now: the saved state
+            # it replaces only misses it (see `load_state`).
+            os.replace(_save(path, (shards[shard], FIELDS, saved)), path)
+    pending = []
+    try:
+        for path, value in [
+            (folder / "state.pickle", dataclasses.replace(state, documents={}, shards=shards)),
+            (folder / "summary.pickle", summary),
+        ]:
+            pending.append((_save(path, value), path))
+    except BaseException:
+        for tmp, _ in pending:
+            tmp.unlink(missing_ok=True)
+        raise
+    return pending
 
 
 def forget_state(config: Config) -> None:

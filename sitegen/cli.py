@@ -32,6 +32,12 @@ def _friendly(func):
                 raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # one the build did not name (it names its own writes)
+            if debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted; the previous output is untouched", err=True)
             sys.exit(130)

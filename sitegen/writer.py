@@ -16,6 +16,7 @@ and deploys.
 from __future__ import annotations
 
 import ctypes
+import errno
 import hashlib
 import os
 import shutil
@@ -27,8 +28,12 @@ from typing import Any
 
 try:
     import fcntl
-except ImportError:  # Windows has none: builds there are not locked
+except ImportError:  # Windows: msvcrt's byte locks instead
     fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
 
 from sitegen.errors import BuildFailed, OutputPathError
 
@@ -99,7 +104,11 @@ class Writer:
     """
 
     def __init__(
-        self, output: Path, previous: set[str] | None = None, keep_pool: bool = True
+        self,
+        output: Path,
+        previous: set[str] | None = None,
+        keep_pool: bool = True,
+        lock: OutputLock | None = None,
     ) -> None:
         self.output = output.resolve()
         self.previous = previous  # files of the last build, when known
@@ -112,8 +121,9 @@ class Writer:
         # will form, and the commit moves a handful of top-level entries.
         self.fresh = not previous and not _has_site(self.output)
         self._made: set[str] = set()
-        (self.output / INTERNAL).mkdir(parents=True, exist_ok=True)
-        self._lock = _lock(self.output / INTERNAL / "lock")
+        # A build holds the output from reading its cache to saving it (see
+        # `OutputLock`); a writer made on its own locks the output itself.
+        self._lock = None if lock is not None else OutputLock(self.output)
         pool = self.output / INTERNAL / "pool"
         try:
             if self.fresh or not keep_pool:
@@ -122,8 +132,11 @@ class Writer:
                 shutil.rmtree(left, ignore_errors=True)
             self.staging = self.output / INTERNAL / "staging" if self.fresh else pool
             self.staging.mkdir(exist_ok=True)
+        except OSError as exc:
+            self._unlock(failed=True)  # a preview server builds again in this process
+            raise os_failure(exc, self.output / INTERNAL, "cannot prepare the output") from None
         except BaseException:
-            self._unlock()  # a preview server builds again in this process
+            self._unlock(failed=True)
             raise
 
     @property
@@ -187,12 +200,19 @@ class Writer:
         Over an existing site that place is the file's slot in the pool,
         which holds the version the last change replaced: it is overwritten
         in place, so its inode and disk blocks are reused (see `_exchange`).
+        A full disk stops the build with a message naming the file.
         """
+        try:
+            self._stage(rel, data)
+        except OSError as exc:
+            raise os_failure(exc, self.output / rel, "cannot write") from None
+
+    def _stage(self, rel: str, data: bytes) -> None:
         path = self._target(rel)
         if self.fresh:  # a new file in a new tree: nothing stands there to check
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
             finally:
                 os.close(fd)
             return
@@ -210,7 +230,7 @@ class Writer:
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             elif info.st_size:
                 _forget_contents(fd, info.st_size, info.st_blksize)
-            _write_all(fd, data)
+            write_all(fd, data)
             os.ftruncate(fd, len(data))
         finally:
             if fd >= 0:
@@ -257,18 +277,29 @@ class Writer:
                 return True
         except OSError:
             pass
-        target = self._target(rel)
-        if os.path.lexists(target):  # copy2 would write through a pool file's links
-            _unlink_any(target)
-        shutil.copy2(source, target)
+        try:
+            target = self._target(rel)
+            if os.path.lexists(target):  # copy2 would write through a pool file's links
+                _unlink_any(target)
+            shutil.copy2(source, target)
+        except OSError as exc:
+            raise os_failure(exc, self.output / rel, "cannot copy") from None
         self.staged.append(rel)
         return True
 
     def commit(self) -> set[str]:
         """Move staged files into the output and remove files no source claims.
 
-        Returns the set of files the output now holds.
+        Returns the set of files the output now holds. A failure here is rare
+        (moving files takes no space) and leaves each file whole, old or new.
         """
+        try:
+            return self._commit()
+        except OSError as exc:
+            where = exc.filename or self.output
+            raise os_failure(exc, where, "cannot move the new site into place") from None
+
+    def _commit(self) -> set[str]:
         out, staging = str(self.output), str(self.staging)
         if self.fresh:
             for name in os.listdir(staging):
@@ -310,28 +341,60 @@ class Writer:
         """Drop what was staged; a first build that failed leaves no output folder."""
         if self.fresh:
             shutil.rmtree(self.staging, ignore_errors=True)
-        self._unlock()
-        if self.fresh:
-            (self.output / INTERNAL / "lock").unlink(missing_ok=True)
-        for folder in (self.output / INTERNAL, self.output):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
+        self._unlock(failed=self.fresh)
 
-    def _unlock(self) -> None:
+    def _unlock(self, failed: bool = False) -> None:
         if self._lock is not None:
-            os.close(self._lock)
+            self._lock.release(failed)
             self._lock = None
 
 
-def _lock(path: Path) -> int | None:
-    """Hold `path` locked for this build: two builds into one output would mix their files."""
-    if fcntl is None:
-        return None
+class OutputLock:
+    """One build's hold on an output folder, from reading its cache to saving it.
+
+    Two builds into one output would mix their files, and one saving its
+    cache after another committed would make the next build trust pages it
+    never wrote. The lock is the operating system's (`flock`, or a byte
+    lock on Windows), so a killed build never leaves it held; a second
+    build stops at once with a message. Forked workers share it.
+    """
+
+    def __init__(self, output: Path) -> None:
+        internal = output / INTERNAL
+        self._made = [path for path in (internal, output) if not path.is_dir()]
+        internal.mkdir(parents=True, exist_ok=True)
+        self.path = internal / "lock"
+        self._fd: int | None = _lock(self.path)
+
+    def release(self, failed: bool = False) -> None:
+        """Let go; after a failed build into a folder this lock made, remove it again."""
+        if self._fd is None:
+            return
+        os.close(self._fd)
+        self._fd = None
+        if failed and self._made:
+            self.path.unlink(missing_ok=True)
+            for folder in self._made:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+    def __enter__(self) -> OutputLock:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.release(failed=kind is not None)
+
+
+def _lock(path: Path) -> int:
+    """An open descriptor of `path`, locked; BuildFailed if another build holds it."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        elif msvcrt is not None:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
     except OSError:
         os.close(fd)
         raise BuildFailed(
@@ -339,6 +402,20 @@ def _lock(path: Path) -> int | None:
             "wait for it to finish (or stop `sitegen serve`) and build again"
         ) from None
     return fd
+
+
+def os_failure(exc: OSError, path: Path | str, doing: str) -> BuildFailed:
+    """What the operating system refused, as one message naming the file and what to do."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        hint = "free some space on that disk, or build to another --output, and build again"
+    elif exc.errno == errno.EFBIG:
+        hint = "a limit or the file system refuses files this large; build to another --output"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "make the folder writable, or build to another --output, and build again"
+    else:
+        hint = "fix the cause and build again"
+    return BuildFailed(f"{doing}: {reason}", path, hint=hint)
 
 
 def _exchange(a: str, b: str) -> bool:
@@ -440,7 +517,7 @@ def _staged_name(rel: str) -> str:
     return hashlib.blake2b(rel.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
