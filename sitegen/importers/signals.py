@@ -12,6 +12,7 @@ importer of e-paper pages or other scraped text.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import NamedTuple
 
@@ -252,28 +253,31 @@ def clean_source(value: str) -> str:
 
 
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
-_NAMES = (
-    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:(?:[、，,\s]|\s*和\s*)+[\u4e00-\u9fff·]{2,4})*)"
-    r"(?![\u4e00-\u9fff·])"
-)
 _ROLE = r"(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员)|文\s*[/／｜|]|作者\s*[/／｜|])\s*"
-_BYLINES = (
-    re.compile(rf"[（(【\[]\s*{_ROLE}{_NAMES}"),
-    re.compile(rf"^\s*{_ROLE}{_NAMES}\s*(?:摄影?|报道|文)?\s*$"),
+_BRACKETED = re.compile(rf"[（(【\[]\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}})")
+_WHOLE_LINE = re.compile(
+    rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}}?)\s*(?:摄影?|报道|文)?\s*$"
 )
+
+
+def _leading_names(text: str) -> list[str]:
+    """The names a byline lists, up to the first word that is not a name."""
+    words = re.split(r"[、，,\s]+|\s*和\s*", text.strip())
+    return list(itertools.takewhile(_NAME.fullmatch, words))
 
 
 def byline_names(text: str) -> list[str]:
-    """Writers a byline names: a whole line `本报记者 X`, `澎湃新闻记者 X Y`,
-    `文/X`, or one in brackets, `（记者X、Y）`. A 记者 inside a sentence
-    (`据本报记者了解`, `记者从…获悉`) names no one."""
-    names: list[str] = []
-    for pattern in _BYLINES:
-        for match in pattern.finditer(text):
-            for name in re.split(r"(?:[、，,\s]|和)+", match.group("names")):
-                if _NAME.fullmatch(name) and name not in names:
-                    names.append(name)
-    return names
+    """Writers a byline names: a whole line of names after a role
+    (`本报记者 X`, `澎湃新闻记者 X Y`, `文/X`), or names in brackets,
+    `（记者X、Y）`. A 记者 inside a sentence (`据本报记者了解`, `记者从…获悉`)
+    names no one."""
+    found = [_leading_names(m.group("names")) for m in _BRACKETED.finditer(text)]
+    whole = _WHOLE_LINE.match(text)
+    if whole:
+        names = _leading_names(whole.group("names"))
+        if "".join(names) == re.sub(r"[、，,\s和]", "", whole.group("names")):
+            found.append(names)
+    return list(dict.fromkeys(name for names in found for name in names))
 
 
 def looks_like_person(token: str) -> bool:
