@@ -192,6 +192,11 @@ def test_comments_after_the_article_stay_out() -> None:
     assert "工程真好" not in text_of(record)
 
 
+def test_a_short_closing_sentence_stays_in_the_article() -> None:
+    record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}\n你期待吗？\n\n相关新闻\n{FOOTER}")
+    assert paragraphs(record)[-1] == "你期待吗？"
+
+
 def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
     head = "老旧小区改造让居民\n住得更舒心更安心\n2019-09-18 来源：某某网"
     text = f"{MENU}\n{head}\n\n{ARTICLE}{FOOTER}"

@@ -27,13 +27,15 @@ _TRUNCATED = re.compile(r"(?:\.{2,}|…+)\s*$")
 _TRAILING_DATE = re.compile(
     r"[(（]?\s*(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}[^()（）]{0,12}[)）]?\s*$"
 )
+_COUNTER = re.compile(r"[(（\[]\s*\d+\s*[)）\]]\s*$")
 _FULL_STOP = re.compile(r"[。！!；;][”’」』）)》\"'\s]*$")
 _DOMAIN = re.compile(
     r"(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org)\b", re.I
 )
 
 WIDGETS = re.compile(
-    r"分享|转发|转播|收藏|打印|关闭|字号|字体|广告|推广|[大中小]\s+[大中小]\s+[大中小]|扫一扫|扫描|二维码|客户端|"
+    r"分享|转发|转播|收藏|打印|关闭|字号|字体|广告|推广|(?:^|\s)[大中小]\s*[大中小]\s*[大中小](?:\s|$)|"
+    r"扫一扫|扫描|二维码|客户端|链接|说两句|"
     r"下载|登录|注册|评论|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
     r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS"
 )
@@ -124,6 +126,8 @@ def boilerplate_score(line: str) -> float:
         score += 0.3
     if is_link_item(text):
         score += 0.4
+    if _COUNTER.search(text) and cjk.width(text) <= 20:
+        score += 0.5
     if prose:
         score -= 0.4
     return max(0.0, min(1.0, score))
@@ -220,7 +224,7 @@ FIELD_LABELS = {
 }
 _ANY_LABEL = "|".join(FIELD_LABELS.values())
 _LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
-_VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s(?=(?:{_ANY_LABEL})\s*[:：])")
+_VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])")
 _ORG_SUFFIX = "网报社台站刊"
 _GLUED = re.compile(r"参与|互动|评论|分享|收藏|打印|\d")
 """Link words a page glues onto a source name: `求是网参与互动`."""
@@ -253,7 +257,7 @@ def clean_source(value: str) -> str:
 
 
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
-_ROLE = r"(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员)|文\s*[/／｜|]|作者\s*[/／｜|])\s*"
+_ROLE = r"(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员)|(?:文|作者)\s*[/／｜|︱])\s*"
 _BRACKETED = re.compile(rf"[（(【\[]\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}})")
 _WHOLE_LINE = re.compile(
     rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}}?)\s*(?:摄影?|报道|文)?\s*$"
@@ -319,6 +323,8 @@ def title_echo(line: str) -> tuple[str, list[str]] | None:
     (title, sections between title and site name); None otherwise."""
     parts = [p for p in _ECHO.split(line.strip()) if p]
     if len(parts) < 3 or cjk.width(parts[0]) < 5 or any(cjk.width(p) > 20 for p in parts[1:]):
+        return None
+    if cjk_ratio(parts[0]) < 0.5 or re.search(r"[<>=\"]", line):
         return None
     return parts[0], parts[1:-1]
 

@@ -164,15 +164,15 @@ def _wrapped(lines: list[str], at: int) -> int | None:
     return above
 
 
-def _echoed(lines: list[str], reading: Reading) -> int | None:
-    """A copied `<title>` (`标题_栏目_网站名`) names the headline and its
-    sections: the headline's line, or None (the title is still taken)."""
+def _echo(lines: list[str]) -> tuple[str, list[str], int | None] | None:
+    """A copied `<title>` (`标题_栏目_网站名`): its title, its sections, and
+    the line that repeats the title (None if no line does)."""
     echo = next((e for x in lines if (e := signals.title_echo(x))), None)
     if echo is None:
         return None
-    reading.title, reading.crumbs = echo
     wanted = cjk.compact(echo[0])
-    return next((i for i, x in enumerate(lines) if cjk.compact(x) == wanted), None)
+    at = next((i for i, x in enumerate(lines) if cjk.compact(x) == wanted), None)
+    return echo[0], echo[1], at
 
 
 def _guess(lines: list[str], between: list[int], reading: Reading) -> int | None:
@@ -207,10 +207,10 @@ def _title(
     the line above the date/source lines over the article, else a guess.
     Returns the headline's line, the meta lines, and the lines between."""
     at, metas, between = _head(lines, run.start if run else len(lines))
-    echoed = _echoed(lines, reading)
-    if echoed is not None:
-        at = echoed
-    elif at is None and not reading.title:
+    echo = _echo(lines)
+    if echo is not None and (echo[2] is not None or at is None):
+        reading.title, reading.crumbs, at = echo
+    elif at is None:
         at = _guess(lines, between, reading)
     if at is None:
         return None, metas, between
@@ -244,11 +244,29 @@ def _article(
         for i in run
         if lines[i].strip() and not is_meta(lines[i]) and signals.boilerplate_score(lines[i]) < 0.7
     ]
+    whole = bool(inside) and not _edge_furniture(lines[inside[-1]])
     while inside and _edge_furniture(lines[inside[-1]]):
         inside.pop()
     while inside and _edge_furniture(lines[inside[0]]):
         inside.pop(0)
-    return sorted(between) + inside
+    return sorted(between) + inside + (_closing(lines, run.stop) if whole else [])
+
+
+def _closing(lines: list[str], end: int, most: int = 2) -> list[int]:
+    """Short sentences just after the prose run still close the article
+    (`你期待吗？`): up to `most` lines that end a sentence and are not
+    furniture, a link or a date/byline line."""
+    found: list[int] = []
+    for index in range(end, len(lines)):
+        line = lines[index]
+        if not line.strip():
+            continue
+        if len(found) == most or not cjk.ends_sentence(line) or is_meta(line):
+            break
+        if signals.boilerplate_score(line) >= 0.3 or signals.is_link_item(line):
+            break
+        found.append(index)
+    return found
 
 
 def _edge_furniture(line: str) -> bool:
