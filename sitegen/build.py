@@ -43,7 +43,7 @@ from sitegen.parallel import default_jobs, run_chunks
 from sitegen.render import Page, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
-from sitegen.sources.document import Document, decode, parse_document
+from sitegen.sources.document import URL_NOTE, Document, decode, parse_document
 from sitegen.sources.markup import Markup
 from sitegen.themes import make_environment, static_files, template_error, template_files
 from sitegen.urls import output_path
@@ -157,6 +157,13 @@ def load_site(
     for failure in sorted(failures, key=lambda f: str(f.path)):
         reporter.error(failure)
 
+    dropped = dropped_urls(documents)
+    for warning in dropped[:SHOWN_DROPPED]:
+        reporter.warning(warning)
+    if len(dropped) > SHOWN_DROPPED:
+        reporter.warning(
+            f"{len(dropped) - SHOWN_DROPPED} more URLs dropped; `sitegen check` lists them all"
+        )
     docs = [d for _, d in (documents[r] for r in sorted(documents)) if d and not d.draft]
     drafts = sum(1 for _, d in documents.values() if d and d.draft)
     statics = {f.rel for f in files if not f.is_document}
@@ -165,6 +172,21 @@ def load_site(
         reporter.warning(warning)
     result = BuildResult(documents=len(docs), drafts=drafts, parsed=len(todo), failures=failures)
     return Loaded(catalog, files, result, hashes, documents, [*warnings, *catalog.warnings])
+
+
+SHOWN_DROPPED = 20  # a build names this many dropped URLs; `sitegen check` names them all
+
+
+def dropped_urls(documents: dict[str, tuple[str, Document | None]]) -> list[ContentWarning]:
+    """A warning for each URL the URL policy took out of a document, on every build
+    (cached documents too), as failures are reported."""
+    return [
+        ContentWarning(message, f"content/{rel}", line)
+        for rel in sorted(documents)
+        if (doc := documents[rel][1]) is not None
+        for kind, line, message in doc.notes
+        if kind == URL_NOTE
+    ]
 
 
 def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:

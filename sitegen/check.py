@@ -1,7 +1,9 @@
 """`sitegen check`: every problem in the content, without writing anything.
 
 It reads the site exactly as a build would (so it finds the same bad
-documents, URL collisions and skipped symlinks), compiles every template,
+documents, URL collisions and skipped symlinks, every URL the URL policy
+drops and every front-matter value read otherwise than YAML 1.1 would read
+it), compiles every template,
 and follows every internal link and image in every document to a page or
 file the build would produce.
 """
@@ -148,6 +150,12 @@ def check_site(config: Config) -> list[Problem]:
         problems.append(_as_problem(failure))
     for warning in loaded.warnings:
         problems.append(_as_problem(warning))
+    problems += [
+        Problem(f"content/{rel}", line, message)
+        for rel, (_, doc) in loaded.documents.items()
+        if doc is not None
+        for _, line, message in doc.notes
+    ]
     static = {f.rel for f in loaded.files if not f.is_document} | set(static_files(config))
     files = site_files(loaded.catalog, config, static)
     problems += broken_links(loaded.catalog, config, files)

@@ -97,7 +97,8 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
     env.filters.update(
         date=format_date,
         isodate=iso_date,
-        unproxy=lambda url: unproxy(str(url or ""), config.image_proxies),
+        unproxy=lambda url: urls.safe_url(unproxy(str(url or ""), config.image_proxies)) or "",
+        safe_url=lambda url, attribute="href": urls.safe_url(str(url or ""), attribute) or "",
     )
     return env
 

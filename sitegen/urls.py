@@ -8,9 +8,61 @@ URLs here are site-relative paths without a leading slash ('' is home,
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 from sitegen.slugs import slugify
+
+# The URL policy. Archived pages and front matter come from scrapes and feeds
+# nobody reviews, so a URL may only lead somewhere (http, https, mailto, or a
+# path or fragment of this site), never run something. `data:` URLs are
+# accepted only as images in `src`, where a browser never runs them.
+SCHEMES = frozenset({"http", "https", "mailto"})
+IMAGE_ATTRIBUTES = frozenset({"src"})
+# Browsers drop tabs and line breaks anywhere in a URL and C0 controls and
+# spaces around it, so `java\tscript:` and ` javascript:` run as `javascript:`.
+_IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
+_DATA_IMAGE = re.compile(r"data:image/[a-z0-9.+\-]+[;,]")
+
+
+def safe_url(value: str, attribute: str = "href") -> str | None:
+    """`value` (trimmed) if it may stand in `attribute`, else None: the one URL check.
+
+    The scheme is read as a browser reads it: after character references are
+    decoded (`&#106;avascript:`) and whitespace and control characters are
+    squeezed out, in any case.
+    """
+    url = value.strip(" \t\n\r\f\v\x00")
+    if url[:8].lower().startswith(("https://", "http://")):
+        return url  # nearly every URL of an archive, read at once
+    spelled = _spelled(url)
+    scheme = _SCHEME.match(spelled)
+    if scheme is None or scheme.group(1) in SCHEMES:
+        return url
+    if attribute in IMAGE_ATTRIBUTES and _DATA_IMAGE.match(spelled):
+        return url
+    return None
+
+
+_NAMES_CODE = re.compile("script|data", re.IGNORECASE)
+
+
+def runs_code(value: str) -> bool:
+    """True for a URL a browser would run, wherever it stands (`javascript:`,
+    `vbscript:`, a `data:` document): what no text may become in a link."""
+    if ":" not in value or ("&" not in value and not _NAMES_CODE.search(value)):
+        return False
+    spelled = _spelled(value)
+    return spelled.startswith(("javascript:", "vbscript:", "data:")) and not _DATA_IMAGE.match(
+        spelled
+    )
+
+
+def _spelled(url: str) -> str:
+    """The URL as a browser reads its scheme: references decoded, spaces and
+    control characters squeezed out, in lower case."""
+    return _IGNORED.sub("", html.unescape(url) if "&" in url else url).lower()
 
 
 def permalink(pattern: str, date: dt.datetime, slug: str, category: tuple[str, ...]) -> str:
@@ -83,16 +135,17 @@ def _percent(run: re.Match[str]) -> str:
 
 
 def href(url: str, base_path: str) -> str:
-    """Root-relative link under the base path, percent-encoded once."""
+    """Root-relative link under the base path, percent-encoded once; a URL
+    elsewhere as it is, if the URL policy allows it (else an empty link)."""
     if "://" in url or url.startswith(("mailto:", "#", "//")):
-        return url
+        return safe_url(url) or ""
     return _quote(base_path + url.lstrip("/"))
 
 
 def absolute(url: str, base_url: str) -> str:
     """Full URL for feeds, sitemaps and canonical links."""
     if "://" in url:
-        return url
+        return safe_url(url) or ""
     return base_url + _quote(url.lstrip("/"))
 
 

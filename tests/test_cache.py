@@ -160,8 +160,13 @@ def test_new_sitegen_code_that_reads_texts_differently_makes_the_search_index_an
     if edited:
         path = site / "content" / "p05.md"
         path.write_text(path.read_text(encoding="utf-8") + "\n补记一句。\n", "utf-8")
-    read = Markup.to_html
-    monkeypatch.setattr(Markup, "to_html", lambda self, body: read(self, body) + "<p>新版解析</p>")
+    read = Markup.convert
+
+    def newer(self, body):
+        html, dropped = read(self, body)
+        return html + "<p>新版解析</p>", dropped
+
+    monkeypatch.setattr(Markup, "convert", newer)
     monkeypatch.setattr(cache, "source_hash", lambda: "another checkout")
     _, out = run(site)
     assert "新版解析" in next(out.glob("2021/*/*/第01篇/index.html")).read_text("utf-8")

@@ -1,6 +1,7 @@
 import subprocess
 import sys
 
+import pytest
 from conftest import SEEDS
 
 from sitegen.sources.markup import Markup, plain_text, unproxy
@@ -101,3 +102,38 @@ def test_bodies_with_markdown_after_the_block_still_go_through_markdown():
     assert not is_one_html_block("<div>x</div><div>y</div>")
     assert not is_one_html_block("<div>unclosed")
     assert "<strong>b</strong>" in md.to_html("<div>a</div>\n\n**b**")
+
+
+@pytest.mark.parametrize(
+    ("body", "kept", "text"),
+    [
+        ('<img src=x onerror=alert("B1")>', '<img src="x"', ""),
+        ('文字 <img src=a.png alt=图片 onerror=alert("B1")> 说明', 'alt="图片"', "文字 说明"),
+        ("<p>未闭合 <b>粗体\n\n下一段", "<b>粗体", "未闭合 粗体 下一段"),
+        ("a < b 且 c > d", "a &lt; b", "a < b 且 c > d"),
+        ("<div class=x><p title=a'b>引号</div>", '<p title="a\'b">', "引号"),
+        (
+            "<a href=https://a.example/?q=1&x=2 onclick=go()>链</a>",
+            'href="https://a.example/',
+            "链",
+        ),
+    ],
+)
+def test_odd_raw_html_is_parsed_as_a_browser_would(body, kept, text):
+    html = md.to_html(body)
+    assert kept in html
+    assert "onerror" not in html and "onclick" not in html and "&lt;img" not in html
+    assert plain_text(html) == text
+
+
+def test_code_spans_keep_their_odd_html_as_text():
+    html = md.to_html('`<img src=x onerror=f("a")>` 与 <img src=y onerror=f("b")>')
+    assert '<code>&lt;img src=x onerror=f("a")&gt;</code>' in html
+    assert '<img src="y"' in html
+
+
+def test_dropped_urls_are_returned_as_written():
+    _, dropped = md.convert(
+        '<a href="java&#x09;script:x">a</a> [b](vbscript:y) <a href="/ok">c</a>'
+    )
+    assert dropped == ["java&#x09;script:x", "vbscript:y"]

@@ -1,5 +1,6 @@
 from urllib.parse import quote
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,3 +19,64 @@ def test_archive_links_under_a_sub_path():
         "https://example.org/archive/2022/04/"
     )
     assert urls.href("https://other.example/x y", "/") == "https://other.example/x y"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example/a?b=1&c=2",
+        "http://x.cn/",
+        "mailto:editor@example.org",
+        "/2022/04/08/标题/",
+        "images/a.png",
+        "../a.png",
+        "#fn1",
+        "//cdn.example/x.png",
+        "a/b:c",
+        "?page=2",
+    ],
+)
+def test_the_policy_keeps_links_that_only_lead_somewhere(url):
+    assert urls.safe_url(url) == url
+    assert urls.safe_url(f"  {url}\n") == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        " javascript:alert(1)",
+        "\x01javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "java\nscript:alert(1)",
+        "java\x00script:alert(1)",
+        "&#106;avascript:alert(1)",
+        "&#x6A;avascript:alert(1)",
+        "&#0000106avascript:alert(1)",
+        "javascript&colon;alert(1)",
+        "vbscript:msgbox(1)",
+        "VBScript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "data:image/svg+xml;base64,PHN2Zz4=",  # an image, but not in src
+        "file:///etc/passwd",
+        "ftp://example.org/x",
+    ],
+)
+def test_the_policy_drops_every_spelling_of_a_url_that_runs_or_leaves_the_web(url):
+    assert urls.safe_url(url, "href") is None
+
+
+def test_data_images_only_in_src():
+    image = "data:image/png;base64,iVBORw0KGgo="
+    assert urls.safe_url(image, "src") == image
+    assert urls.safe_url(image, "href") is None
+    assert urls.safe_url("data:text/html;base64,PHNjcmlwdD4=", "src") is None
+
+
+def test_links_and_full_urls_go_through_the_policy():
+    assert urls.href("javascript://%0aalert(1)", "/") == ""
+    assert urls.absolute("javascript://%0aalert(1)", "https://example.org/") == ""
+    assert urls.href("https://ok.example/", "/") == "https://ok.example/"
+    # Not a URL elsewhere: a path of this site, whatever it is called.
+    assert urls.href("javascript:x", "/") == "/javascript:x"

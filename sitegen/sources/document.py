@@ -8,7 +8,9 @@ of every other document, so it can be cached and run in parallel.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import operator
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,8 +22,9 @@ from markupsafe import Markup as SafeHTML
 from sitegen.errors import ContentError
 from sitegen.slugs import slugify
 from sitegen.sources.dates import DateFormatError, parse_date
-from sitegen.sources.frontmatter import split
-from sitegen.sources.markup import Markup, excerpt, plain_text
+from sitegen.sources.frontmatter import TEXT_KEYS, split
+from sitegen.sources.markup import Markup, excerpt, plain_text, sanitise
+from sitegen.urls import runs_code, safe_url
 
 # Front-matter keys that become Document fields; every other key goes to `meta`.
 KNOWN_KEYS = frozenset(
@@ -97,6 +100,8 @@ class Document:
     source_url: str = ""
 
     source_sha: str = ""  # SHA-256 of the file's bytes: with the links, all a page can show
+    # What reading changed, to tell the user: (URL_NOTE or SCALAR_NOTE, line, message).
+    notes: tuple[tuple[str, int, str], ...] = ()
 
     @property
     def is_issue(self) -> bool:
@@ -107,6 +112,15 @@ class Document:
         """The body, marked safe: it was sanitised, so templates need no |safe."""
         return SafeHTML(self.html)
 
+
+URL_NOTE, SCALAR_NOTE = "url", "scalar"
+# Front-matter keys that hold a URL, by name: `link`, `cover`, `source_url`, `images`…
+_URL_KEY = re.compile(
+    r"(?:^|_)(?:url|uri|link|href|src|image|img|cover|thumbnail|headimg|original|poster|photo"
+    r"|banner|icon|logo)s?$",
+    re.IGNORECASE,
+)
+_IMAGE_KEY = re.compile(r"image|img|cover|thumb|headimg|poster|photo|banner|icon|logo", re.I)
 
 FIELDS = tuple(f.name for f in fields(Document))
 field_values = operator.attrgetter(*FIELDS)  # a Document's values, in FIELDS order
@@ -168,6 +182,50 @@ def tag_names(value: Any) -> tuple[str, ...]:
     return tuple(names)
 
 
+@functools.cache
+def _attribute_of(key: str) -> str:
+    """Where a front-matter key's value would stand as a URL ('' for a text)."""
+    if not _URL_KEY.search(key):
+        return ""
+    return "src" if _IMAGE_KEY.search(key) else "href"
+
+
+def _safe_urls(meta: dict[str, Any], key_lines: dict[str, int]) -> tuple[dict, list]:
+    """Front matter with every URL the URL policy refuses taken out, and a note for each.
+
+    Keys named like URLs get the whole policy. Any other value is a URL only
+    if a theme links it, so there only what would run code is taken out.
+    Texts a reader sees (TEXT_KEYS) are shown as text, never linked.
+    """
+    notes: list[tuple[str, int, str]] = []
+
+    def check(key: str, value: Any) -> Any:
+        if isinstance(value, list):
+            return [v for v in (check(key, item) for item in value) if v is not None]
+        if not isinstance(value, str):
+            return value
+        attribute = _attribute_of(key)
+        if attribute:
+            kept = safe_url(value, attribute)
+        elif runs_code(value):
+            kept = None
+        else:
+            return value
+        if kept is None:
+            notes.append(
+                (
+                    URL_NOTE,
+                    key_lines.get(key, 1),
+                    f"`{key}`: dropped the URL {value.strip()[:60]!r}; only http, https, "
+                    "mailto and links within the site are kept",
+                )
+            )
+        return kept
+
+    safe = {k: v if k in TEXT_KEYS else check(str(k), v) for k, v in meta.items()}
+    return safe, notes
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in ("true", "yes", "1", "on")
@@ -198,7 +256,7 @@ def parse_document(
             "the file is empty", source, 1, "add front matter with title and date, or delete it"
         )
     fm = split(text, source)
-    meta = fm.meta
+    meta, url_notes = _safe_urls(fm.meta, fm.key_lines)
 
     def date_of(key: str) -> dt.datetime | None:
         if meta.get(key) in (None, ""):
@@ -241,8 +299,17 @@ def parse_document(
     title = _text(meta.get("title"))
     if not title:
         title = Path(source).stem
-    html = markup.to_html(fm.body)
-    description = _text(meta.get("description")) or excerpt(plain_text(html))
+    html, dropped = markup.convert(fm.body)
+    for url in dropped:
+        at = fm.body.find(url)
+        line = fm.body_line + (fm.body.count("\n", 0, at) if at >= 0 else 0)
+        url_notes.append(
+            (URL_NOTE, line, f"body: dropped the URL {url.strip()[:60]!r} from a link or image")
+        )
+    description = _text(meta.get("description"))
+    if "<" in description:  # scraped summaries hold markup: a description is its text
+        description = plain_text(sanitise(description))
+    description = description or excerpt(plain_text(html))
     draft = _flag(meta.get("draft")) or ("published" in meta and not _flag(meta.get("published")))
     cover = next(
         (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
@@ -265,7 +332,8 @@ def parse_document(
         original_url=_text(meta.get("original_url") or meta.get("link")),
         source_file=_text(meta.get("source_file")),
         publication_name=_text(meta.get("publication")),
-        meta={str(k): v for k, v in meta.items() if k not in KNOWN_KEYS},
+        meta={str(k): "" if v is None else v for k, v in meta.items() if k not in KNOWN_KEYS},
+        notes=(*((SCALAR_NOTE, line, message) for line, message in fm.notes), *url_notes),
     )
 
 

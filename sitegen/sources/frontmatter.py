@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,17 +12,181 @@ import yaml
 from sitegen.errors import ContentError
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+# Keys whose values are texts a reader sees (a title, a tag). A plain scalar
+# there is kept as the author typed it: a feed's post titled `NO` or `010`
+# is titled NO or 010, never False or 8.
+TEXT_KEYS = frozenset(
+    ["title", "subtitle", "author", "categories", "category", "tags", "tag", "description"]
+    + ["publication", "slug", "editor", "source"]
+)
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """An integer as js-yaml reads it: `010` is ten, `0o10` eight, `0x1F`
+    thirty-one, `1_000` a thousand."""
+    text = loader.construct_scalar(node).replace("_", "")
+    digits = text.lstrip("+-")
+    base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
+    value = int(digits[2:] if base != 10 else digits, base)
+    return -value if text.startswith("-") else value
 
 
 class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """The safe loader, without YAML's own timestamps: dates stay text for
-    `sources.dates`, which knows the site's timezone and reports bad ones."""
+    """The safe loader with YAML 1.2's core schema as js-yaml 4 (Hexo's reader)
+    resolves plain scalars: only true/false are booleans, `010` is ten, `yes`
+    and `1:20` are texts. No timestamps: dates stay text for `sources.dates`,
+    which knows the site's timezone and reports bad ones."""
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Base.yaml_implicit_resolvers.items()
-}
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _firsts in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    (
+        "int",
+        r"(?!.*_$)[-+]?(?:0b[01_]*[01][01_]*|0o[0-7_]*[0-7][0-7_]*"
+        r"|0x[0-9a-fA-F_]*[0-9a-fA-F][0-9a-fA-F_]*|[0-9][0-9_]*)",
+        "-+0123456789",
+    ),
+    (
+        "float",
+        r"(?!.*_$)(?:[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+        r"|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))",
+        "-+.0123456789",
+    ),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+    ("merge", r"<<", "<"),
+):
+    _Loader.add_implicit_resolver(
+        f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_firsts)
+    )
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "int", "float", "null"))
+
+
+def _yaml11_tag(text: str) -> str:
+    """The tag a YAML 1.1 reader (PyYAML, older tools) gives a plain scalar."""
+    for tag, pattern in yaml.resolver.Resolver.yaml_implicit_resolvers.get(text[:1], []):
+        if pattern.match(text):
+            return tag
+    return _STR
+
+
+def _yaml11_value(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError):
+        return text
+
+
+def _shown(value: Any) -> str:
+    """A value as Hexo's templates print it (JavaScript's String())."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _described(value: Any) -> str:
+    if value is None or value == "":
+        return "nothing"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, bool):
+        return _shown(value)
+    return f"the number {_shown(value)}"
+
+
+def _scalars(node: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    """Every plain (unquoted) scalar of a node, where YAML guesses a type."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, yaml.ScalarNode):
+            if not item.style:  # None, or "" from the C parser
+                yield item
+        elif isinstance(item, yaml.SequenceNode):
+            stack.extend(reversed(item.value))
+        elif isinstance(item, yaml.MappingNode):
+            stack.extend(n for pair in reversed(item.value) for n in reversed(pair))
+
+
+def _construct(loader: _Loader, scalar: yaml.ScalarNode) -> Any:
+    """The scalar's value, not remembered by the loader (its tag may change yet)."""
+    return loader.yaml_constructors[scalar.tag](loader, scalar)
+
+
+def _as_authors_meant(root: yaml.MappingNode, loader: _Loader) -> list[tuple[int, str]]:
+    """Texts kept as typed under TEXT_KEYS; a note for each scalar that YAML 1.1
+    readers take otherwise, or that is kept as typed where YAML would not."""
+    notes = []
+    for key_node, value_node in root.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
+        for scalar in _scalars(value_node):
+            if scalar.tag not in _CORE_TAGS:  # tagged by hand (`!!binary`): as the tag says
+                continue
+            typed = scalar.value
+            old_tag = _yaml11_tag(typed)
+            if old_tag == _TIMESTAMP:  # Hexo reads dates too; `sources.dates` reads these
+                old_tag = _STR
+            if old_tag == scalar.tag == _STR:
+                continue
+            old = _yaml11_value(typed) if old_tag != _STR else typed
+            if key in TEXT_KEYS:
+                new = _construct(loader, scalar)
+                scalar.tag = _STR
+                readers = {"Hexo": new, "YAML 1.1": old}
+                if _shown(new) == _shown(old):
+                    readers = {"Hexo and YAML 1.1": new}
+                readings = [
+                    f"{reader} would show {_described(value)}"
+                    for reader, value in readers.items()
+                    if _shown(value) != typed
+                ]
+                if readings:
+                    notes.append(
+                        (
+                            scalar.start_mark.line,
+                            f"`{key}: {typed}` is kept as the text you typed "
+                            f"({'; '.join(readings)})",
+                        )
+                    )
+            elif scalar.tag != old_tag or typed.lstrip("+-")[:1] == "0":
+                new = _construct(loader, scalar)
+                if new != old or type(new) is not type(old):
+                    notes.append(
+                        (
+                            scalar.start_mark.line,
+                            f"`{key}: {typed}` is read as {_described(new)}, as Hexo reads "
+                            f"it (YAML 1.1 would read {_described(old)})",
+                        )
+                    )
+    return notes
+
+
+def read_yaml(block: str) -> tuple[Any, list[tuple[int, str]]]:
+    """The value of a YAML block as Hexo reads it, and notes (line in the block,
+    message) on the scalars that read differently from YAML 1.1."""
+    loader = _Loader(block)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        notes = _as_authors_meant(node, loader) if isinstance(node, yaml.MappingNode) else []
+        return loader.construct_document(node), notes
+    finally:
+        loader.dispose()
+
+
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
 
@@ -37,10 +202,14 @@ _SIMPLE_ITEM = re.compile(r"( *)- +(.*)")
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)' *")
 _DOUBLE_QUOTED = re.compile(r'"([^"\\]*)" *')
 _BOOL = {
-    **dict.fromkeys(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"], True),
-    **dict.fromkeys(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"], False),
+    **dict.fromkeys(["true", "True", "TRUE"], True),
+    **dict.fromkeys(["false", "False", "FALSE"], False),
 }
-_NULL = {"", "~", "null", "Null", "NULL"}
+# Plain words some YAML reader takes for a boolean or null: the YAML parser reads these.
+_WORDS = frozenset(
+    ["yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y"]
+    + ["n", "N", "~", "null", "Null", "NULL", *_BOOL]
+)
 _NOT_PLAIN_TEXT = frozenset("-+0123456789.<=~!&*?:,[]{}#|>'\"%@`")  # may be numbers, YAML syntax
 _UNREAD = object()
 # Characters YAML refuses, or reads as line breaks, or treats specially: leave those to it.
@@ -49,8 +218,8 @@ _NOT_SIMPLE = re.compile(
 )
 
 
-def _simple_scalar(raw: str) -> Any:
-    """The value of one simple scalar as YAML reads it, or _UNREAD for anything else."""
+def _simple_scalar(raw: str, text_key: bool) -> Any:
+    """The value of one simple scalar as `read_yaml` reads it, or _UNREAD for anything else."""
     if raw[:1] == "'":
         match = _SINGLE_QUOTED.fullmatch(raw)
         return match.group(1).replace("''", "'") if match else _UNREAD
@@ -58,10 +227,10 @@ def _simple_scalar(raw: str) -> Any:
         match = _DOUBLE_QUOTED.fullmatch(raw)
         return match.group(1) if match else _UNREAD
     text = raw.rstrip(" ")
-    if text in _NULL:
-        return None
-    if text in _BOOL:
-        return _BOOL[text]
+    if not text:
+        return "" if text_key else None
+    if text in _WORDS:
+        return _BOOL[text] if text in _BOOL and not text_key else _UNREAD
     if text[0] in _NOT_PLAIN_TEXT or ": " in text or " #" in text or text.endswith(":"):
         return _UNREAD
     return text
@@ -80,11 +249,12 @@ def _simple(block: str) -> dict[str, Any] | None:
         if not line.strip(" "):
             continue
         match = _SIMPLE_KEY.fullmatch(line)
-        if not match or match.group(1) in _BOOL or match.group(1) in _NULL:
+        if not match or match.group(1) in _WORDS:
             return None
         key, raw = match.groups()
+        text_key = key in TEXT_KEYS
         if raw and raw.strip(" "):
-            value = _simple_scalar(raw)
+            value = _simple_scalar(raw, text_key)
         else:
             items: list[Any] = []
             indent = None
@@ -92,13 +262,13 @@ def _simple(block: str) -> dict[str, Any] | None:
                 if indent is not None and item.group(1) != indent:
                     return None
                 indent = item.group(1)
-                items.append(_simple_scalar(item.group(2)))
+                items.append(_simple_scalar(item.group(2), text_key))
                 i += 1
             if i < len(lines) and lines[i][:1] == " " and lines[i].strip(" "):
                 return None  # an indented line that is not an item: nested YAML
             if _UNREAD in items:
                 return None
-            value = items or None
+            value = items or ("" if text_key else None)
         if value is _UNREAD:
             return None
         meta[key] = value
@@ -129,6 +299,7 @@ class FrontMatter:
     body: str
     body_line: int
     key_lines: dict[str, int]
+    notes: tuple[tuple[int, str], ...] = ()  # (file line, message): values read otherwise
 
 
 def split(text: str, path: str = "") -> FrontMatter:
@@ -160,7 +331,7 @@ def split(text: str, path: str = "") -> FrontMatter:
     if simple is not None:
         return FrontMatter(simple, body, body_line, _key_lines(block, first_yaml_line))
     try:
-        meta = yaml.load(block, Loader=_Loader)  # noqa: S506 - a safe loader
+        meta, notes = read_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_yaml_line + mark.line if mark else skipped + 1
@@ -197,7 +368,10 @@ def split(text: str, path: str = "") -> FrontMatter:
             first_yaml_line,
             "write it as `key: value` lines",
         )
-    return FrontMatter(meta, body, body_line, _key_lines(block, first_yaml_line))
+    lines = _key_lines(block, first_yaml_line)
+    return FrontMatter(
+        meta, body, body_line, lines, tuple((first_yaml_line + n, m) for n, m in notes)
+    )
 
 
 def _key_lines(block: str, first_line: int) -> dict[str, int]:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 import nh3
 
+from sitegen.urls import SCHEMES, safe_url
+
 if TYPE_CHECKING:
     import markdown
 
@@ -127,7 +129,6 @@ DROPPED_WITH_CONTENT = frozenset(
         "svg",
     }
 )
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
 IMAGE_ATTRIBUTES = ' loading="lazy" referrerpolicy="no-referrer"'  # added to every <img>
 # A whole tag of nh3's output, where text holds no raw `<` and values are in double quotes.
 _OUTPUT_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
@@ -147,14 +148,22 @@ class Markup:
     _md: markdown.Markdown | None = None
 
     def to_html(self, body: str) -> str:
+        return self.convert(body)[0]
+
+    def convert(self, body: str) -> tuple[str, list[str]]:
+        """The body as safe HTML, and the URLs the URL policy dropped from it."""
         body = limit_nesting(body)
-        if is_one_html_block(body):
-            return sanitise(body)
-        return self.through_markdown(body)
+        if not is_one_html_block(body):
+            body = self.markdown(body)
+        return sanitise(body), dropped_urls(body)
 
     def through_markdown(self, body: str) -> str:
         """`body` converted by Python-Markdown and sanitised, never taking the
         one-HTML-block shortcut of `to_html`."""
+        return sanitise(self.markdown(body))
+
+    def markdown(self, body: str) -> str:
+        """Markdown → HTML, raw HTML passed through as the browser would read it."""
         if self._md is None:
             import markdown
 
@@ -162,7 +171,7 @@ class Markup:
                 extensions=["tables", "fenced_code", "sane_lists"], output_format="html"
             )
         self._md.reset()
-        return sanitise(self._md.convert(body))
+        return self._md.convert(regular_tags(body))
 
 
 _BLOCK_START = re.compile(r"\A\s*<(div|article|section|table)[\s>]", re.IGNORECASE)
@@ -229,24 +238,84 @@ def is_one_html_block(body: str) -> bool:
     return False
 
 
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
-_URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster"})
+URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "action", "formaction", "xlink:href"})
+# A start tag as an HTML5 parser reads it: values in either quotes, or unquoted
+# up to a space or `>` (scraped pages write `<img src=x alt=图片>`).
+_ATTRIBUTE = r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?"""
+_START_TAG = re.compile(rf"<([a-zA-Z][^\s/>]*)((?:\s+{_ATTRIBUTE}|\s*/)*)\s*(/?)>")
+_ATTRIBUTES = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
+
+
+def _urls_in(attribute: str, value: str) -> list[str]:
+    """The URLs an attribute's (decoded) value holds: `srcset` lists several."""
+    if attribute == "srcset":
+        return [part.strip().split(" ")[0] for part in value.split(",") if part.strip()]
+    return [value] if attribute in URL_ATTRIBUTES else []
 
 
 def _url_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Belt and braces over nh3's scheme check: a URL that spells a scheme once
-    whitespace and control characters are squeezed out must spell an allowed one."""
-    if attribute == "srcset":
-        urls = [part.strip().split(" ")[0] for part in html.unescape(value).split(",")]
-    elif attribute in _URL_ATTRIBUTES:
-        urls = [html.unescape(value)]
-    else:
-        return value
-    for url in urls:
-        scheme = _SCHEME.match(re.sub(r"[\s\x00-\x1f]+", "", url).lower())
-        if scheme and scheme.group(1) not in URL_SCHEMES:
+    """Every URL that passes the sanitiser's own scheme check meets sitegen's policy too."""
+    for url in _urls_in(attribute, html.unescape(value)):
+        if safe_url(url, attribute) is None:
             return None
     return value
+
+
+def _attributes(tag: str, decode: bool = True) -> list[tuple[str, str]]:
+    """(name, value) of each attribute of one start tag, values unquoted and decoded."""
+    found = []
+    for name, raw in _ATTRIBUTES.findall(tag):
+        value = raw[1:-1] if raw[:1] in ("'", '"') else raw
+        found.append((name.lower(), html.unescape(value) if decode else value))
+    return found
+
+
+def dropped_urls(body: str) -> list[str]:
+    """The URLs in the body's tags that the URL policy refuses, as written there, to
+    tell the user; the sanitiser drops them whether or not they are found here."""
+    colons = body.count(":")
+    if "&#" not in body and colons == sum(map(body.count, ("http:", "https:", "mailto:"))):
+        return []  # only allowed schemes (most bodies): nothing to look for
+    dropped = []
+    for tag in _START_TAG.finditer(body):
+        for attribute, written in _attributes(tag.group(2), decode=False):
+            dropped += [
+                url
+                for url in _urls_in(attribute, written)
+                if safe_url(html.unescape(url), attribute) is None
+            ]
+    return dropped
+
+
+_ODD_VALUE = re.compile(r"""=\s*(?!["'])[^\s>]*["'=<`]""")  # an unquoted value Markdown refuses
+
+
+_CODE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$|(`+)[^`].*?\2", re.MULTILINE | re.DOTALL)
+
+
+def regular_tags(body: str) -> str:
+    """Start tags rewritten with quoted attribute values where Markdown would not
+    see them as tags (it takes `<img src=x onerror=f("a")>` for text and escapes it).
+
+    What the HTML5 parser makes of the tag is unchanged; only its spelling.
+    Code spans and fenced code show their text as written, so stay as they are.
+    """
+    if "<" not in body or not _ODD_VALUE.search(body):
+        return body
+    pieces, last = [], 0
+    for code in _CODE.finditer(body):
+        pieces += [_START_TAG.sub(_regular_tag, body[last : code.start()]), code.group()]
+        last = code.end()
+    pieces.append(_START_TAG.sub(_regular_tag, body[last:]))
+    return "".join(pieces)
+
+
+def _regular_tag(match: re.Match[str]) -> str:
+    attributes = match.group(2)
+    if not _ODD_VALUE.search(attributes):
+        return match.group()
+    spelled = "".join(f' {name}="{html.escape(value)}"' for name, value in _attributes(attributes))
+    return f"<{match.group(1)}{spelled}{' /' if match.group(3) else ''}>"
 
 
 def sanitise(fragment: str) -> str:
@@ -262,7 +331,7 @@ def _cleaner() -> nh3.Cleaner:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes={*SCHEMES, "data"},  # data: for images; the filter decides
         attribute_filter=_url_filter,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -277,7 +346,8 @@ def _image_attributes(match: re.Match[str]) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Text of an HTML fragment on one line, for excerpts and feeds."""
+    """Text of sanitised HTML on one line, for excerpts and feeds (the sanitiser
+    writes `>` in text and attribute values as `&gt;`)."""
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment))).strip()
 
 
