@@ -197,6 +197,27 @@ def test_a_short_closing_sentence_stays_in_the_article() -> None:
     assert paragraphs(record)[-1] == "你期待吗？"
 
 
+def test_a_headline_on_the_date_line() -> None:
+    record = parse(
+        f"{MENU}\n老旧小区改造让居民住得更舒心  2019-09-18 来源：某某网\n{ARTICLE}{FOOTER}"
+    )
+    assert (record.front["title"], record.front["date"]) == (
+        "老旧小区改造让居民住得更舒心",
+        "2019-09-18",
+    )
+    assert record.notes == []
+
+
+def test_hard_wrapped_text_is_unwrapped() -> None:
+    said = (
+        "某市启动了老旧小区改造工程，涉及居民三千余户。据介绍，工程预计年底前完工，届时面貌一新。"
+    )
+    paras = [f"{when}，{said}" for when in ("近日", "今年", "去年", "明年")]
+    wrapped = [p[i : i + 20] for p in paras for i in range(0, len(p), 20)]
+    text = "\n".join(["老旧小区改造让居民住得更舒心", "2019-09-18", *wrapped])
+    assert paragraphs(parse(text, kind="webpage")) == [compact(p) for p in paras]
+
+
 def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
     head = "老旧小区改造让居民\n住得更舒心更安心\n2019-09-18 来源：某某网"
     text = f"{MENU}\n{head}\n\n{ARTICLE}{FOOTER}"

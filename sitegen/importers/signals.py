@@ -223,7 +223,8 @@ FIELD_LABELS = {
     "editor": r"责任编辑|责编|编辑",
 }
 _ANY_LABEL = "|".join(FIELD_LABELS.values())
-_LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
+LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
+"""A field's label and its colon: `来源：`, `责任编辑:`."""
 _VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])")
 _ORG_SUFFIX = "网报社台站刊"
 _GLUED = re.compile(r"参与|互动|评论|分享|收藏|打印|\d")
@@ -234,7 +235,7 @@ def fields(line: str) -> dict[str, str]:
     """`label：value` pairs of one line, by field: `来源：新华网`,
     `【责任编辑：严玉洁】`, `发布时间：2019-09-18`. The first of each field wins."""
     found: dict[str, str] = {}
-    for match in _LABELLED.finditer(line):
+    for match in LABELLED.finditer(line):
         field = next(k for k, v in FIELD_LABELS.items() if re.fullmatch(v, match.group("label")))
         rest = line[match.end() :]
         end = _VALUE_END.search(rest)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from sitegen.importers import cjk, signals
+from sitegen.importers import cjk, columns, signals
 from sitegen.importers.records import (
     ImportOptions,
     Record,
@@ -190,6 +190,15 @@ def _guess(lines: list[str], between: list[int], reading: Reading) -> int | None
     return at
 
 
+def _before_meta(line: str) -> str:
+    """A headline sharing its line with the date or source: `标题 2019-09-18`."""
+    cuts = [d.start for d in signals.find_dates(line)] + [
+        m.start() for m in re.finditer(signals.LABELLED, line)
+    ]
+    text = line[: min(cuts)].strip() if cuts else ""
+    return text if cjk.width(text) >= 4 and not _furniture(text) else ""
+
+
 def _first_words(line: str, limit: int = 30) -> str:
     """A title from a sentence: up to its first full stop, cut at a comma
     when longer than `limit` characters."""
@@ -210,6 +219,8 @@ def _title(
     echo = _echo(lines)
     if echo is not None and (echo[2] is not None or at is None):
         reading.title, reading.crumbs, at = echo
+    elif at is None and metas and (before := _before_meta(lines[metas[-1]])):
+        reading.title = before
     elif at is None:
         at = _guess(lines, between, reading)
     if at is None:
@@ -388,8 +399,12 @@ def boilerplate_lines(text: str) -> list[str]:
 
 def paragraphs(lines: list[str], reading: Reading) -> list[str]:
     """The article as HTML blocks: one per line, except that where the page
-    indents paragraphs (`　　`), an unindented line continues the one above."""
+    indents paragraphs (`　　`), an unindented line continues the one above,
+    and text hard-wrapped at a fixed width is unwrapped."""
     chosen = reading.body
+    texts = [lines[i] for i in chosen]
+    if columns.is_hard_wrapped(texts):
+        return [paragraph(p.text) for p in columns.unwrap(texts)]
     indented = [i for i in chosen if re.match(r"^(?:\u3000|\s{2,})", lines[i])]
     by_indent = len(indented) * 2 >= len(chosen) > 1
     blocks: list[tuple[int, str]] = []
