@@ -62,3 +62,25 @@ def test_a_broken_template_is_a_problem(make_site):
     run = check(site)
     assert run.returncode == 1
     assert "post.html:3: template syntax" in run.stdout
+
+
+def test_every_dropped_url_and_reinterpreted_value_is_listed_with_its_line(make_site):
+    site = make_site(
+        {
+            "feed.md": post("x", link="javascript:alert(1)", page="010", comments="no").replace(
+                "title: 'x'", "title: NO"
+            ),
+            "draft.md": post("草稿", draft="true", body='<a href="vbscript:x">链</a>'),
+        }
+    )
+    run = check(site)
+    assert run.returncode == 1
+    lines = run.stdout.splitlines()
+    for start in (
+        "content/feed.md:2: `title: NO` is kept as the text you typed",
+        "content/feed.md:4: `link`: dropped the URL 'javascript:alert(1)'",
+        "content/feed.md:5: `page: 010` is read as the number 10, as Hexo reads it",
+        "content/feed.md:6: `comments: no` is read as the text 'no'",
+        "content/draft.md:7: body: dropped the URL 'vbscript:x'",
+    ):
+        assert any(line.startswith(start) for line in lines), (start, lines)
