@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from sitegen.importers import cjk, columns, signals
 from sitegen.importers.records import (
@@ -67,9 +68,10 @@ def detect(text: str) -> float:
     return min(1.0, signs_score(text, SIGNS) + shape)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reading:
-    """Where each part of the article is, as line indexes into the text."""
+    """What a scrape holds: its title, date and metadata, and where the
+    title and article are, as line indexes into the text."""
 
     title: str = ""
     title_at: list[int] = field(default_factory=list)
@@ -175,19 +177,37 @@ def _echo(lines: list[str]) -> tuple[str, list[str], int | None] | None:
     return echo[0], echo[1], at
 
 
-def _guess(lines: list[str], between: list[int], reading: Reading) -> int | None:
+class Headline(NamedTuple):
+    """The headline as found: its text, the lines it takes (none when it is
+    not a line of its own), sections a copied `<title>` gave, and the guess
+    made, if any, in words for a warning."""
+
+    title: str = ""
+    lines: tuple[int, ...] = ()
+    crumbs: tuple[str, ...] = ()
+    guess: str | None = None
+
+
+def _headline(lines: list[str], at: int) -> Headline:
+    """The headline on line `at`, joined with the line above when it wraps."""
+    wrapped = _wrapped(lines, at)
+    if wrapped is None:
+        return Headline(lines[at].strip(), (at,))
+    return Headline(cjk.join_lines(lines[wrapped].strip(), lines[at].strip()), (wrapped, at))
+
+
+def _guess(lines: list[str], between: list[int]) -> Headline:
     """No head found: the topmost unpunctuated line above the article, else
     the first line that is not furniture. A line of prose stays in the body
     and gives only its first words."""
     candidates = [i for i in between if signals.punctuation(lines[i]) == 0] or between
     at = candidates[-1] if candidates else _first_plain(lines)
     if at is None:
-        return None
-    reading.guesses.append(f"title guessed from line {at + 1}")
+        return Headline()
+    guess = f"title guessed from line {at + 1}"
     if signals.is_prose(lines[at]):
-        reading.title = _first_words(lines[at])
-        return None
-    return at
+        return Headline(_first_words(lines[at]), guess=guess)
+    return _headline(lines, at)._replace(guess=guess)
 
 
 def _before_meta(line: str) -> str:
@@ -209,30 +229,24 @@ def _first_words(line: str, limit: int = 30) -> str:
     return sentence
 
 
-def _title(
-    lines: list[str], run: range | None, reading: Reading
-) -> tuple[int | None, list[int], list[int]]:
+def _title(lines: list[str], run: range | None) -> tuple[Headline, list[int], list[int]]:
     """Find the headline: a copied `<title>` when one matches a line, else
     the line above the date/source lines over the article, else a guess.
-    Returns the headline's line, the meta lines, and the lines between."""
+    Returns it with the meta lines and the lines between it and the article."""
     at, metas, between = _head(lines, run.start if run else len(lines))
     echo = _echo(lines)
-    if echo is not None and (echo[2] is not None or at is None):
-        reading.title, reading.crumbs, at = echo
-    elif at is None and metas and (before := _before_meta(lines[metas[-1]])):
-        reading.title = before
-    elif at is None:
-        at = _guess(lines, between, reading)
-    if at is None:
-        return None, metas, between
-    between = [i for i in between if i > at]
-    reading.title_at = [at]
-    reading.title = lines[at].strip()
-    wrapped = _wrapped(lines, at)
-    if wrapped is not None:
-        reading.title_at.insert(0, wrapped)
-        reading.title = cjk.join_lines(lines[wrapped].strip(), reading.title)
-    return at, metas, between
+    if echo is not None and echo[2] is not None:
+        head = Headline(lines[echo[2]].strip(), (echo[2],), tuple(echo[1]))
+    elif echo is not None and at is None:
+        head = Headline(echo[0], crumbs=tuple(echo[1]))
+    elif at is not None:
+        head = _headline(lines, at)
+    elif metas and (before := _before_meta(lines[metas[-1]])):
+        head = Headline(before)
+    else:
+        head = _guess(lines, between)
+    top = max(head.lines, default=-1)
+    return head, metas, [i for i in between if i > top]
 
 
 def _first_plain(lines: list[str]) -> int | None:
@@ -243,13 +257,15 @@ def _first_plain(lines: list[str]) -> int | None:
 
 
 def _article(
-    lines: list[str], run: range | None, between: list[int], title: int | None
+    lines: list[str], run: range | None, between: list[int], title: tuple[int, ...]
 ) -> list[int]:
     """The article's lines: the prose run without furniture at its edges or
     strong furniture and meta lines inside, plus what stood between it and
     the head (a lead, photo captions)."""
     if run is None:
-        return [i for i, x in enumerate(lines) if x.strip() and i != title and not _furniture(x)]
+        return [
+            i for i, x in enumerate(lines) if x.strip() and i not in title and not _furniture(x)
+        ]
     inside = [
         i
         for i in run
@@ -325,11 +341,12 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     return words
 
 
-def _metadata(lines: list[str], reading: Reading, metas: list[int]) -> None:
-    """Source, author and editor from the head's lines first, then from
+def _metadata(
+    lines: list[str], body: list[int], metas: list[int], start: int
+) -> tuple[dict[str, str], list[str]]:
+    """Source, editor and authors: from the head's lines first, then from
     lines around the article (`本文来源`, `（记者…）`, `【责任编辑：…】`)."""
-    start = reading.title_at[0] if reading.title_at else 0
-    article = set(reading.body)
+    article = set(body)
     order = sorted(metas) + [
         i
         for i in range(start, len(lines))
@@ -339,52 +356,56 @@ def _metadata(lines: list[str], reading: Reading, metas: list[int]) -> None:
     for index in order:
         for key, value in signals.fields(lines[index]).items():
             found.setdefault(key, value)
+    authors = [found.pop("author")] if found.get("author") else []
     for index in sorted(metas):
         dates = signals.find_dates(lines[index])
         for word in _unlabelled(lines[index], dates[0] if dates else None):
             if signals.looks_like_person(word):
-                reading.authors.append(word)
+                authors.append(word)
             else:
                 found.setdefault("source", word)
     if "source" in found:
         found["source"] = signals.clean_source(found["source"])
-    if found.get("author"):
-        reading.authors.insert(0, found.pop("author"))
-    after = (
-        [i for i in range(reading.body[-1] + 1, len(lines)) if lines[i].strip()][:3]
-        if reading.body
-        else []
-    )
-    near = [lines[i] for i in [*reading.body[:3], *reading.body[-3:], *after, *metas]]
-    for text in near:
-        for name in signals.byline_names(text):
-            if not any(name in a for a in reading.authors):
-                reading.authors.append(name)
+    after = [i for i in range(body[-1] + 1, len(lines)) if lines[i].strip()][:3] if body else []
+    for index in [*body[:3], *body[-3:], *after, *metas]:
+        for name in signals.byline_names(lines[index]):
+            if not any(name in a for a in authors):
+                authors.append(name)
     found.pop("date", None)
-    reading.fields = found
+    found.pop("author", None)
+    return found, authors
+
+
+def _nearest_crumbs(lines: list[str], near: int) -> list[str]:
+    """The sections of the breadcrumb nearest the headline, if any."""
+    found = sorted(
+        (abs(i - near), crumbs) for i, x in enumerate(lines) if (crumbs := signals.breadcrumb(x))
+    )
+    return found[0][1] if found else []
 
 
 def read(text: str) -> Reading:
     """Where the title, date, metadata and article of a scrape are."""
     lines = text.split("\n")
-    reading = Reading()
     run = main_run(lines)
-    at, metas, between = _title(lines, run, reading)
-    reading.body = [i for i in _article(lines, run, between, at) if i not in reading.title_at]
+    head, metas, between = _title(lines, run)
+    body = [i for i in _article(lines, run, between, head.lines) if i not in head.lines]
     leading = between if run is not None else []
-    reading.captions = {i for i in leading if not signals.is_prose(lines[i])} | {
-        i for i in reading.body if signals.is_caption(lines[i])
+    captions = {i for i in leading if not signals.is_prose(lines[i])} | {
+        i for i in body if signals.is_caption(lines[i])
     }
-    reading.date = _date(lines, metas, reading.body)
-    _metadata(lines, reading, metas)
-    if not reading.crumbs:
-        near = sorted(
-            (abs(i - (at or 0)), crumbs)
-            for i, x in enumerate(lines)
-            if (crumbs := signals.breadcrumb(x))
-        )
-        reading.crumbs = near[0][1] if near else []
-    return reading
+    fields, authors = _metadata(lines, body, metas, min(head.lines, default=0))
+    return Reading(
+        title=head.title,
+        title_at=list(head.lines),
+        body=body,
+        captions=captions,
+        date=_date(lines, metas, body),
+        fields=fields,
+        authors=authors,
+        crumbs=list(head.crumbs) or _nearest_crumbs(lines, max(head.lines, default=0)),
+        guesses=[head.guess] if head.guess else [],
+    )
 
 
 def boilerplate_lines(text: str) -> list[str]:
@@ -429,42 +450,43 @@ def paragraphs(lines: list[str], reading: Reading) -> list[str]:
     ]
 
 
-def _dated(reading: Reading, source: Source, options: ImportOptions) -> tuple[str, dt.date]:
-    """The front matter date and the day for the file name, with a warning
-    when the page gave none."""
+def _dated(
+    reading: Reading, source: Source, options: ImportOptions
+) -> tuple[str, dt.date, str | None]:
+    """The front matter date, the day for the file name, and a warning when
+    the page gave no date."""
     if options.date is not None:
-        if reading.date is None:
-            reading.guesses.append("no date found; dated by --date")
-        return options.date.isoformat(), options.date
+        guess = "no date found; dated by --date" if reading.date is None else None
+        return options.date.isoformat(), options.date, guess
     if reading.date is not None:
-        return signals.format_date(reading.date), reading.date.value.date()
+        return signals.format_date(reading.date), reading.date.value.date(), None
     if source.modified is not None:
         day = source.modified
-        reading.guesses.append(f"no date found; dated by the file's modification time, {day}")
-        return day.isoformat(), day
+        return day.isoformat(), day, f"no date found; dated by the file's modification time, {day}"
     today = dt.date.today()
-    reading.guesses.append(f"no date found; dated today, {today} (pass --date YYYY-MM-DD)")
-    return today.isoformat(), today
+    return today.isoformat(), today, f"no date found; dated today, {today} (pass --date YYYY-MM-DD)"
 
 
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     lines = text.split("\n")
     reading = read(text)
     blocks = paragraphs(lines, reading)
-    if not blocks:
-        reading.guesses.append("no article text found; the document holds only the title")
-    if not reading.title:
-        reading.title = source.stem
-        reading.guesses.append("no title found; titled by the file name")
-    date_text, day = _dated(reading, source, options)
+    date_text, day, undated = _dated(reading, source, options)
+    title = reading.title or source.stem
+    guesses = [
+        *reading.guesses,
+        *([] if blocks else ["no article text found; the document holds only the title"]),
+        *([] if reading.title else ["no title found; titled by the file name"]),
+        *([undated] if undated else []),
+    ]
     origin = options.publication or reading.fields.get("source", "")
     author = "、".join(reading.authors) or origin
     site = next((m.group(1) or m.group(2) for x in lines if (m := _SITE.search(x))), None)
     url = next((m.group(1) for x in lines if (m := _URL.search(x))), None)
     folder = PurePosixPath("web", safe_component(site or origin or "web"))
-    name = f"{day.isoformat()}-{short_title(reading.title)}.md"
+    name = f"{day.isoformat()}-{short_title(title)}.md"
     front = front_matter(
-        title=reading.title,
+        title=title,
         date=date_text,
         kind=KIND,
         categories=["网页", *reading.crumbs],
@@ -473,5 +495,5 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         editor=reading.fields.get("editor"),
         original_url=url,
     )
-    notes = [f"{source.name}: {guess}" for guess in reading.guesses]
+    notes = [f"{source.name}: {guess}" for guess in guesses]
     return [Record(folder / name, front, body(blocks), notes)]
