@@ -46,6 +46,7 @@ class Preview:
         live: bool = True,
     ) -> None:
         self.config, self.reporter, self.live = config, reporter, live
+        self.host = host  # requests must name it (see `serve.host_allowed`)
         self.state = LiveState()
         self.session = Session()
         self.moved: dict[str, str] = {}  # old URL → current URL, for pages open at the old one

@@ -3,6 +3,10 @@
 The session that builds, watches and rebuilds is `sitegen.preview`.
 Why this part is shaped like this:
 
+- A request is answered only when its `Host` header names the address the
+  preview listens on (421 otherwise). A page from elsewhere whose name is
+  made to resolve to 127.0.0.1 (DNS rebinding) sends its own name there, so
+  it cannot read the archive or the event stream.
 - Requests map onto files of the output folder only. The path is decoded
   once, strictly (overlong UTF-8 fails), split into segments, and any segment
   that could climb out or hide something (empty, dot-led, backslash, colon,
@@ -240,13 +244,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        if not self._addressed_here():
+            return
         if self.preview.live and self.path.split("?", 1)[0] == EVENTS_PATH:
             self._stream_events()
         else:
             self._respond(head=False)
 
     def do_HEAD(self) -> None:  # noqa: N802
-        self._respond(head=True)
+        if self._addressed_here():
+            self._respond(head=True)
+
+    def _addressed_here(self) -> bool:
+        """Whether the request names this preview in its Host; if not, it gets a 421."""
+        port = self.server.server_address[1]
+        if host_allowed(self.headers.get("Host"), self.preview.host, port):
+            return True
+        body = b"421 Misdirected Request: this preview answers only its own address\n"
+        self.send_response(421)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        return False
 
     def _respond(self, head: bool) -> None:
         config = self.preview.config
@@ -336,3 +358,47 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def host_allowed(header: str | None, listen: str, port: int) -> bool:
+    """Whether a `Host` header names the address `listen`:`port`.
+
+    The name must be that address, or `localhost` and the loopback
+    addresses when it is one of them, or, when listening on every address,
+    any address or this machine's name. A name from a DNS record is
+    refused: pointed at this machine, it is how a page from elsewhere would
+    read the preview.
+    """
+    if not header:
+        return False
+    name, port_text = _split_host(header.strip().lower())
+    if name is None or (port_text or "80") != str(port):
+        return False
+    listen = listen.lower().strip("[]")
+    if name == listen:
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        address = None
+    if listen in ("", "0.0.0.0", "::"):
+        return address is not None or name in ("localhost", socket.gethostname().lower())
+    if is_loopback(listen):
+        return name == "localhost" or (address is not None and address.is_loopback)
+    return False
+
+
+def _split_host(value: str) -> tuple[str | None, str]:
+    """A Host header's name (IPv6 without brackets) and port text; (None, "") if malformed."""
+    if value.startswith("["):
+        name, bracket, rest = value[1:].partition("]")
+        if not bracket or (rest and not rest.startswith(":")):
+            return None, ""
+        port = rest[1:]
+    else:
+        name, _, port = value.partition(":")
+        if ":" in port:
+            return None, ""
+    if not name or (port and not port.isdigit()) or (not port and value.endswith(":")):
+        return None, ""
+    return name, port

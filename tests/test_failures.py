@@ -29,7 +29,7 @@ from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.report import BufferReporter
 
-POSTS = 300  # a few hundred pages: a build lasts long enough to be caught mid-way
+POSTS = 150  # a few hundred pages: a build lasts long enough to be caught mid-way
 
 
 @pytest.fixture
@@ -288,7 +288,7 @@ def slow(path, value):
     marker = Path({marker!r})
     if not marker.exists():
         marker.touch()
-        time.sleep(3)
+        time.sleep(2)
     return real_save(path, value)
 sitegen.cache._save = slow
 """

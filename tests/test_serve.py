@@ -6,6 +6,7 @@ unnormalised. Waits poll with a deadline instead of sleeping.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import queue
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -28,7 +30,7 @@ from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.preview import Preview
 from sitegen.report import BufferReporter
-from sitegen.serve import EVENTS_PATH, relocated
+from sitegen.serve import EVENTS_PATH, host_allowed, relocated
 
 BROKEN_YAML = "---\ntitle: [未闭合\ndate: 2022-04-08 10:00:00\nslug: p1\n---\n\n正文。\n"
 PAGE = "/2022/04/08/p1/"
@@ -41,9 +43,14 @@ class Response:
     body: str
 
 
-def fetch(port: int, target: str, method: str = "GET") -> Response:
-    """One request with the target sent byte for byte."""
-    request = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+def fetch(
+    port: int, target: str, method: str = "GET", host: str | None = None, named: bool = True
+) -> Response:
+    """One request with the target sent byte for byte; `host` as the Host header
+    (by default the address listened on), or none unless `named`."""
+    host = f"127.0.0.1:{port}" if host is None else host
+    line = f"Host: {host}\r\n" if named else ""
+    request = f"{method} {target} HTTP/1.1\r\n{line}Connection: close\r\n\r\n"
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(request.encode("latin-1"))
         data = b""
@@ -73,7 +80,7 @@ class EventStream:
 
     def __init__(self, port: int) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
-        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        self.sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n".encode())
         self.file = self.sock.makefile("rb")
         assert b" 200 " in self.file.readline()
 
@@ -421,3 +428,117 @@ def test_a_moved_page_is_only_ever_sent_to_a_page_of_the_site():
     assert relocated("/archive/a/", "/archive/", {"a/": "b/"}) == "/archive/b/"
     for elsewhere in ("//evil.example/", "https://evil.example/"):
         assert relocated("/a/", "/", {"a/": elsewhere}) is None
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example:{port}",
+        "evil.example",
+        "127.0.0.1.nip.io:{port}",
+        "localhost.evil.example:{port}",
+        "127.0.0.1:{other}",
+        "localhost",
+        "[::1]x:{port}",
+        "127.0.0.1:{port}:1",
+        "127.0.0.1:{port}@evil.example",
+        "",
+        None,
+    ],
+)
+def test_a_request_naming_another_host_is_refused_so_dns_rebinding_reads_nothing(exposed, host):
+    """A page from evil.example whose name is made to resolve to 127.0.0.1
+    reaches the port, but its requests name evil.example."""
+    header = "" if host is None else host.format(port=exposed, other=exposed + 1)
+    for target, method in [(PAGE, "GET"), ("/", "HEAD"), ("/static/style.css", "GET")]:
+        response = fetch(exposed, target, method, host=header, named=host is not None)
+        assert response.status == 421, (target, header)
+        assert "旧标题" not in response.body and "测试站" not in response.body
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST:{port}"])
+def test_the_address_listened_on_is_answered_by_any_of_its_names(exposed, host):
+    response = fetch(exposed, PAGE, host=host.format(port=exposed))
+    assert response.status == 200 and "旧标题" in response.body
+
+
+def test_the_event_stream_answers_only_its_own_host(make_site, serving):
+    port = port_of(serving(make_site({"p1.md": post()})))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(f"GET {EVENTS_PATH} HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n".encode())
+        head = sock.recv(4096)
+    assert head.startswith(b"HTTP/1.0 421 ") and b"build" not in head
+
+
+def test_which_hosts_each_listening_address_answers():
+    allowed = {
+        "127.0.0.1": ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "127.0.0.2:8000"],
+        "::1": ["[::1]:8000", "localhost:8000", "127.0.0.1:8000"],
+        "0.0.0.0": ["192.168.1.5:8000", "[fe80::1]:8000", "localhost:8000"],
+        "192.168.1.5": ["192.168.1.5:8000"],
+        "mybox.lan": ["mybox.lan:8000", "MYBOX.LAN:8000"],
+    }
+    refused = {
+        "127.0.0.1": ["192.168.1.5:8000", "127.0.0.1:8001", "127.0.0.1", "a.example:8000"],
+        "::1": ["::1:8000", "[::1]", "a.example:8000"],
+        "0.0.0.0": ["a.example:8000", "192.168.1.5:80"],
+        "192.168.1.5": ["127.0.0.1:8000", "localhost:8000", "a.example:8000"],
+        "mybox.lan": ["other.lan:8000", "mybox.lan.evil.example:8000"],
+    }
+    for listen, hosts in allowed.items():
+        assert all(host_allowed(host, listen, 8000) for host in hosts), listen
+    for listen, hosts in refused.items():
+        assert not any(host_allowed(host, listen, 8000) for host in hosts), listen
+    assert host_allowed("127.0.0.1", "127.0.0.1", 80), "port 80 goes unnamed"
+
+
+def resident_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_ten_thousand_requests_from_fifty_clients_are_all_answered_in_flat_memory(
+    make_site, serving
+):
+    """The preview as `sitegen serve` runs it (live, its watchers on): every
+    request gets its full answer, and the memory of the process serving them
+    (and here sending them) stays where it was after a first few hundred."""
+    site = make_site({"p1.md": post("旧标题", slug="p1", categories="[示例]")})
+    port = port_of(serving(site))
+    targets = [PAGE, "/", "/static/style.css", "/no/such/page/", "/categories/" + quote("示例")]
+    expected = {}
+    for target in targets:
+        response = fetch(port, target)
+        expected[target] = (response.status, len(response.body.encode()))
+    assert [status for status, _ in expected.values()] == [200, 200, 200, 404, 301]
+    problems: list[str] = []
+
+    def client(number: int, requests: int) -> None:
+        """One client; it reuses its connection object (the server closes the
+        socket after each answer, as HTTP/1.0 does)."""
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            for n in range(requests):
+                target = targets[(number + n) % len(targets)]
+                connection.request("GET", target)
+                response = connection.getresponse()
+                answer = (response.status, len(response.read()))
+                if answer != expected[target]:
+                    problems.append(f"{target}: {answer}")
+        except (OSError, http.client.HTTPException) as exc:
+            problems.append(repr(exc))
+        finally:
+            connection.close()
+
+    def load(total: int) -> None:
+        with ThreadPoolExecutor(50) as pool:
+            list(pool.map(client, range(50), [total // 50] * 50))
+
+    load(500)
+    before = resident_kib()
+    load(10_000)
+    grown = resident_kib() - before
+    assert problems == [], problems[:5]
+    assert grown < 8 * 1024, f"memory grew by {grown} KiB over 10,000 requests"
