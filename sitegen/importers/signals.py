@@ -311,8 +311,8 @@ def breadcrumb(line: str) -> list[str] | None:
     if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
         return None
     sections = [items(p)[0] for p in parts if not _HOME.search(p)]
-    if sections and len(sections) == len(parts) and len(parts) > 2:
-        sections = sections[1:]
+    if len(sections) > 1 and sections[0][-1] in "网站":
+        sections = sections[1:]  # the site's name: `人民网>>时政>>各地要闻`
     return [s for s in sections if not _HOME.search(s)]
 
 
