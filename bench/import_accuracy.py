@@ -8,7 +8,8 @@ flags. Printed per file and in total, the labelled pages and the held-out
 ones (kept aside while the rules were written) apart:
 
 - title, date: the front matter's, exactly the label's;
-- source: the source the importer read, exactly the label's (none when none);
+- source, editor, category: what the importer read, exactly the label's
+  (none when none);
 - authors: share of the labelled names found among the authors read;
 - sentences whole: labelled body sentences found whole inside one paragraph;
 - leaked: labelled boilerplate lines that reached the body;
@@ -52,6 +53,8 @@ class Score:
     title: bool = False
     date: bool = False
     source: bool = False
+    editor: bool = False
+    category: bool = False
     authors: tuple[int, int] = (0, 0)
     sentences: tuple[int, int] = (0, 0)
     leaked: tuple[int, int] = (0, 0)
@@ -104,6 +107,8 @@ def score(page: dict, folder: Path) -> Score:
     result.date = str(front.get("date")) == str(page["date"])
     reading = webpage.read(source.text)
     result.source = reading.fields.get("source") == page.get("source")
+    result.editor = reading.fields.get("editor") == page.get("editor")
+    result.category = front.get("categories", [])[1:] == page.get("category", [])
     found = "、".join(reading.authors)
     result.authors = (sum(1 for name in page["author"] if name in found), len(page["author"]))
     wanted = [page["first"], page["last"], *page.get("sentences", [])]
@@ -128,7 +133,7 @@ def _count(flags: list[bool]) -> str:
 
 
 COLUMNS = (
-    "file", "kind", "title", "date", "source", "authors",
+    "file", "kind", "title", "date", "source", "editor", "category", "authors",
     "sentences whole", "leaked", "lost", "refused", "tracebacks",
 )  # fmt: skip
 
@@ -140,6 +145,8 @@ def _cells(name: str, kind: str, group: list[Score]) -> list[str]:
         _count([g.title for g in group]),
         _count([g.date for g in group]),
         _count([g.source for g in group]),
+        _count([g.editor for g in group]),
+        _count([g.category for g in group]),
         _share([g.authors for g in group]),
         _share([g.sentences for g in group]),
         _share([g.leaked for g in group]),
