@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -331,3 +333,19 @@ def test_every_line_is_in_the_document_or_kept_aside(lines: list[str]) -> None:
     aside = set(webpage.boilerplate_lines(text))
     lost = [x for x in text.split("\n") if x.strip() and x not in aside and compact(x) not in kept]
     assert lost == []
+
+
+def test_the_command_line_dry_run_shows_files_and_guesses(tmp_path: Path) -> None:
+    scrape = tmp_path / "w05.txt"
+    scrape.write_bytes((WEB / "qq-2016-deepmind.txt").read_bytes())
+    plain = tmp_path / "w03.txt"
+    plain.write_text("随便写的几句话。\n", encoding="utf-8")
+    args = ["import", "--site", str(tmp_path), "--dry-run", str(scrape), str(plain)]
+    run = subprocess.run(
+        [sys.executable, "-m", "sitegen", *args], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.count("would write") == 4
+    assert "w03.txt: no date found; dated by the file's modification time" in run.stderr
+    assert "nothing was (--dry-run)" in run.stderr
+    assert not (tmp_path / "content").exists()

@@ -51,6 +51,17 @@ def test_find_dates_never_fails(text: str) -> None:
         assert 1900 <= match.value.year < 2100 and match.start < match.end
 
 
+@given(st.text(max_size=80))
+def test_every_signal_reads_any_line(line: str) -> None:
+    assert 0.0 <= signals.boilerplate_score(line) <= 1.0
+    assert all(isinstance(v, str) and v for v in signals.fields(line).values())
+    assert isinstance(signals.clean_source(line), str)
+    assert all(1 < len(name) <= 4 for name in signals.byline_names(line))
+    assert signals.breadcrumb(line) is None or isinstance(signals.breadcrumb(line), list)
+    signals.title_echo(line)
+    signals.is_caption(line)
+
+
 # --- fields and bylines --------------------------------------------------------------
 
 
