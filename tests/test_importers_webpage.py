@@ -194,6 +194,12 @@ def test_comments_after_the_article_stay_out() -> None:
     assert "工程真好" not in text_of(record)
 
 
+def test_a_short_sentence_with_a_date_stays_in_the_article() -> None:
+    dated = "2019年，全市经济增长了6%。"
+    record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}{dated}\n{ARTICLE}{FOOTER}")
+    assert any(compact(dated) in block for block in paragraphs(record))
+
+
 def test_a_short_closing_sentence_stays_in_the_article() -> None:
     record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}\n你期待吗？\n\n相关新闻\n{FOOTER}")
     assert paragraphs(record)[-1] == "你期待吗？"

@@ -118,11 +118,14 @@ def main_run(lines: list[str]) -> range | None:
 
 
 def is_meta(line: str) -> bool:
-    """A date, source or byline line, not a sentence that mentions a date."""
+    """A date, source or editor line, not a sentence that mentions a date
+    (`2019年，全市经济增长6%。`)."""
     text = line.strip()
-    if not text or (signals.is_prose(text) and cjk.width(text) > 40):
+    labelled = bool(signals.fields(text))
+    sentence = signals.is_prose(text) and (cjk.width(text) > 40 or cjk.ends_sentence(text))
+    if not text or (sentence and not labelled):
         return False
-    return bool(signals.find_dates(text) or signals.fields(text))
+    return labelled or bool(signals.find_dates(text))
 
 
 def _furniture(line: str) -> bool:
