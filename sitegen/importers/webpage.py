@@ -129,6 +129,7 @@ def is_meta(line: str) -> bool:
 
 
 def _furniture(line: str) -> bool:
+    """Page furniture for certain: a high boilerplate score or a breadcrumb."""
     return signals.boilerplate_score(line) >= FURNITURE or signals.breadcrumb(line) is not None
 
 
