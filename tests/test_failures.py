@@ -325,6 +325,25 @@ def test_a_build_started_while_another_saves_its_cache_cannot_mix_the_two(built,
         assert files_of(out) == expected[name], f"the build for {name} after both"
 
 
+def test_a_preview_stopping_after_a_build_beside_it_keeps_that_builds_cache(small, tmp_path):
+    """`sitegen serve` saves its cache when it stops; a `sitegen build` made
+    meanwhile into the same output wrote both the pages and the cache, and
+    the preview's older state must not be saved over it."""
+    config = load_config(small)
+    session = cache.Session()
+    build(config, BufferReporter(), jobs=1, session=session)
+    deploy = load_config(small, base_url="https://example.org/archive/")
+    build(deploy, BufferReporter(), jobs=1)
+    session.save(config)  # the preview stops
+    expected = {}
+    for name, each in {"preview": config, "deploy": deploy}.items():
+        clean = load_config(small, tmp_path / name, base_url=each.base_url)
+        build(clean, BufferReporter(), jobs=1, use_cache=False)
+        expected[name] = files_of(clean.output_dir)
+    build(config, BufferReporter(), jobs=1)
+    assert files_of(config.output_dir) == expected["preview"]
+
+
 # A damaged cache -----------------------------------------------------------
 
 

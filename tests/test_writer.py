@@ -1,10 +1,12 @@
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
+from sitegen import writer as writer_module
 from sitegen.errors import BuildFailed, OutputPathError
-from sitegen.writer import Writer, check_output_dir, safe_relpath
+from sitegen.writer import OutputLock, Writer, check_output_dir, safe_relpath
 
 
 @pytest.mark.parametrize("where", [".", "content", "themes", "..", "/", "content/out"])
@@ -223,3 +225,47 @@ def test_a_killed_first_builds_half_moved_staging_is_cleared_by_the_next(tmp_pat
     second.commit()
     assert (out / "b/index.html").read_bytes() == b"b"
     assert [p.name for p in (out / ".sitegen").iterdir() if p.name.startswith("staging")] == []
+
+
+def test_a_writer_under_a_builds_lock_leaves_it_held_for_the_cache_save(tmp_path):
+    """The build saves its cache after the commit; another build must not slip in between."""
+    out = tmp_path / "output"
+    with OutputLock(out) as lock:
+        writer = Writer(out, lock=lock)
+        writer.write("index.html", b"home", "t")
+        writer.commit()
+        with pytest.raises(BuildFailed, match="another sitegen build is writing"):
+            OutputLock(out)
+    Writer(out, previous={"index.html"}).abort()  # free again
+    assert (out / "index.html").read_bytes() == b"home"
+
+
+def test_a_first_build_that_fails_under_its_lock_leaves_no_output_folder(tmp_path):
+    out = tmp_path / "output"
+    with pytest.raises(RuntimeError), OutputLock(out):
+        raise RuntimeError("a template failed")
+    assert not out.exists()
+    out.mkdir()
+    with pytest.raises(RuntimeError), OutputLock(out):
+        raise RuntimeError("a template failed")
+    assert out.is_dir() and not any(out.iterdir()), "a folder the user made stays"
+
+
+def test_a_full_disk_while_staging_names_the_file_and_leaves_the_site(tmp_path, monkeypatch):
+    out, first = tmp_path / "output", Writer(tmp_path / "output")
+    first.write("a/index.html", b"old", "t")
+    previous = first.commit()
+    writer = Writer(out, previous=previous)
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(writer_module.os, "write", full)
+    with pytest.raises(BuildFailed) as failed:
+        writer.write("a/index.html", b"new", "t")
+    writer.abort()
+    assert str(failed.value) == (
+        f"{out.resolve()}/a/index.html: cannot write: No space left on device"
+        " — free some space on that disk, or build to another --output, and build again"
+    )
+    assert (out / "a/index.html").read_bytes() == b"old"
