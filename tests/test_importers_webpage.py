@@ -205,6 +205,13 @@ def test_a_short_closing_sentence_stays_in_the_article() -> None:
     assert paragraphs(record)[-1] == "你期待吗？"
 
 
+def test_a_headline_punctuated_like_prose() -> None:
+    title = "故宫，你低调点！故宫：不，实力已不允许我继续低调"
+    record = parse(f"{title}\n2019-02-20 来源：中国新闻网\n{ARTICLE}", kind="webpage")
+    assert (record.front["title"], record.front["date"]) == (title, "2019-02-20")
+    assert paragraphs(record)[0].startswith("本报讯") and record.notes == []
+
+
 def test_a_headline_on_the_date_line() -> None:
     record = parse(
         f"{MENU}\n老旧小区改造让居民住得更舒心  2019-09-18 来源：某某网\n{ARTICLE}{FOOTER}"

@@ -114,7 +114,20 @@ def main_run(lines: list[str]) -> range | None:
     if best_at is None:
         return None
     first = next(i for i in range(best_at[0], best_at[1] + 1) if scores[i] > 0)
-    return range(first, best_at[1] + 1)
+    return past_head(lines, range(first, best_at[1] + 1))
+
+
+def past_head(lines: list[str], run: range) -> range:
+    """The run without a head it swallowed: a headline punctuated like prose
+    (`故宫，你低调点！…`) right over its date line opens the run with them.
+    The article starts at the first prose line after a date or source line
+    among the run's first lines."""
+    first = [i for i in run if lines[i].strip()][:4]
+    metas = [i for i in first if is_meta(lines[i])]
+    if not metas:
+        return run
+    start = next((i for i in range(metas[-1] + 1, run.stop) if signals.is_prose(lines[i])), None)
+    return range(start, run.stop) if start is not None else run
 
 
 def is_meta(line: str) -> bool:
