@@ -122,6 +122,10 @@ KILL_POINTS = {
     "half the pages staged": lambda out, since: (
         pages_staged_since(out / ".sitegen/pool", since) > POSTS
     ),
+    # Its state is saved beside the last one first (`name.pickle.<pid>`).
+    "saving the cache": lambda out, since: any(
+        ".pickle." in name for name in os.listdir(out / ".sitegen")
+    ),
     # The build forgets its saved state just before it moves files into place.
     "moving into place": lambda out, since: not (out / ".sitegen/summary.pickle").exists(),
 }
