@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from sitegen.errors import ImportFailed
-from sitegen.importers import cjk, columns, layout
+from sitegen.importers import cjk, columns, epaper, layout
 from sitegen.importers.records import (
     ImportOptions,
     Record,
@@ -56,13 +56,15 @@ SIGNS = (
 
 
 def detect(text: str) -> float:
-    """Bylines, leads, jump lines and mastheads are what a newspaper page has."""
-    return signs_score(text, SIGNS)
+    """Bylines, leads, jump lines and mastheads are what a newspaper page has;
+    header lines naming pages are what a whole issue has (see `epaper`)."""
+    return max(signs_score(text, SIGNS), epaper.detect(text))
 
 
 def boilerplate_lines(text: str) -> list[str]:
-    """Nothing is dropped from a page: the masthead stays in the page document."""
-    return []
+    """Nothing is dropped from a page: the masthead stays in the page document.
+    A whole issue's furniture is kept aside (see `epaper`)."""
+    return epaper.boilerplate_lines(text) if epaper.is_whole_issue(text) else []
 
 
 @dataclass
@@ -119,6 +121,8 @@ def _number(text: str) -> int | None:
 
 
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
+    if epaper.is_whole_issue(text):
+        return epaper.parse(text, source, options)
     lines = text.split("\n")
     paras = columns.paragraphs(lines)
     head = read_masthead(paras)

@@ -1,0 +1,598 @@
+"""A day's whole newspaper issue as one text: an e-paper export or a PDF of all pages.
+
+Such a text is many newspaper pages at once. It opens with a table of
+contents (numbered titles, or titles under `第01版：要闻`), and each article
+carries a header line naming the paper, date and page, above it or below it
+(`《X报》（2022年04月08日 第 01 版）`, `X报 2022-04-08 第3版`). Where the
+printed export turned a page, a footer (`第 N 页`, `- N -`) and a running
+head interrupt the text, often in the middle of a paragraph.
+
+Every rule here reads a line's shape (a date and a page number on one short
+line, a bare page number, a numbered entry), never one paper's words. The
+header lines cut the text into articles and give their pages; footers,
+running heads, the table of contents, editor lines and advertisements are
+kept aside (`boilerplate_lines`) and the paragraphs they cut are joined
+again. The issue becomes one issue document holding the whole cleaned text
+plus one document per article, under the newspaper importer's layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from sitegen.importers import cjk, columns, signals
+from sitegen.importers.records import (
+    ImportOptions,
+    Record,
+    Source,
+    body,
+    front_matter,
+    paragraph,
+    safe_component,
+    short_title,
+)
+
+KIND = "newspaper"
+
+# --- line shapes ------------------------------------------------------------------
+
+_PAGE = re.compile(r"第\s*(\d{1,3})\s*版|(?<![\d年月日])(\d{1,3})\s*版")
+_NAMED = re.compile(r"《\s*([^《》]{1,20}?)\s*》")
+_FOOTER = re.compile(
+    r"^\s*(?:第\s*\d{1,4}\s*页(?:\s*[/／,，、]?\s*共\s*\d{1,4}\s*页)?"
+    r"|[-—–－~～]{1,2}\s*\d{1,4}\s*[-—–－~～]{1,2}"
+    r"|\d{1,4}\s*[/／]\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,3})\s*$",
+    re.IGNORECASE,
+)
+_SECTION = re.compile(r"^\s*第?\s*(\d{1,3})\s*版\s*(?:[:：]\s*|\s+)?([\u4e00-\u9fff·]{1,12})?\s*$")
+_ENTRY = re.compile(r"^\s*(?:(\d{1,3})\s*[.．、)）]|[(（]\s*(\d{1,3})\s*[)）])\s*(\S.*)$")
+_ENTRY_PAGE = re.compile(
+    r"\s*(?:[(（【]\s*)?(?:…+|\.{2,}|·{2,})?\s*(?:第\s*)?(\d{1,3})\s*版\s*[)）】]?\s*$"
+)
+_CONTENTS = re.compile(r"^\s*\S{0,12}?目\s*录\s*$")
+_LEAD = re.compile(
+    r"^\s*((?:本报|新华社|中新社)[^\s，,。()（）]{0,14}?(?:讯|电))"
+    r"\s*(?:[(（]([^()（）]{0,40})[)）])?\s*"
+)
+_COMMENTATOR = re.compile(
+    r"^\s*[\u4e00-\u9fff]{0,8}(?:特约)?评论员(?:\s+[\u4e00-\u9fff·]{2,4})*\s*$"
+)
+_EDITOR = re.compile(r"^\s*[(（【\[]?\s*(?:本版)?(?:责任编辑|责编|编辑|校对|美编|版式)\s*[:：]")
+_PICTURES = re.compile(r"^\s*(?:图片|摄影|图文|视觉)(?:报道|新闻)\s*$|^\s*图说")
+_ADVERT = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}广告\s*$")
+_CLOSER = re.compile(r"^[，。、；：！？”’」』）)》]")
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A header line naming an article's paper, date and page."""
+
+    publication: str | None
+    date: dt.date | None
+    page: int
+
+
+def marker(line: str) -> Marker | None:
+    """`《X报》（2022年04月08日 第 01 版）` or `X报 2022-04-08 第3版`: a short
+    line holding a date and a page, and no sentence."""
+    text = line.strip()
+    if not text or cjk.width(text) > 60 or "。" in text:
+        return None
+    dates = signals.find_dates(text)
+    page = _PAGE.search(text[dates[0].end :]) if dates else None
+    if not page:
+        return None
+    named = _NAMED.search(text)
+    before = re.sub(r"[\s【\[（(<]+", "", text[: dates[0].start])
+    name = named.group(1).strip() if named else before if 2 <= len(before) <= 12 else None
+    return Marker(name, dates[0].value.date(), int(page.group(1) or page.group(2)))
+
+
+def is_footer(line: str) -> bool:
+    """A printed page's number on a line of its own: `第 3 页`, `- 3 -`, `3/12`."""
+    return bool(_FOOTER.match(line))
+
+
+def section(line: str) -> tuple[int, str] | None:
+    """`第02版：要闻` (or `02版 要闻`, `第2版`): a page and its name."""
+    match = _SECTION.match(line)
+    if not match or not (line.strip().startswith("第") or match.group(2)):
+        return None
+    return int(match.group(1)), match.group(2) or ""
+
+
+def is_editor(line: str) -> bool:
+    """`（责编：X）`, `责任编辑：X`, `本版编辑：X 校对：Y`: who edited the page."""
+    return bool(_EDITOR.match(line)) and cjk.width(line) <= 40
+
+
+def is_byline(line: str) -> bool:
+    """A byline line: `本报记者 X Y`, `新华社记者 X`, `本报评论员`."""
+    text = line.strip()
+    return (
+        cjk.is_byline(text)
+        or bool(_COMMENTATOR.match(text))
+        or bool(
+            cjk.width(text) <= 30 and signals.byline_names(text) and not cjk.ends_sentence(text)
+        )
+    )
+
+
+def is_whole_issue(text: str) -> bool:
+    """Header lines naming a page, or several page sections: more than one page."""
+    lines = text.split("\n")
+    markers = sum(1 for x in lines if marker(x))
+    sections = sum(1 for x in lines if section(x))
+    return markers >= 1 or sections >= 2
+
+
+def detect(text: str) -> float:
+    lines = text.split("\n")
+    markers = sum(1 for x in lines if marker(x))
+    sections = sum(1 for x in lines if section(x))
+    footers = sum(1 for x in lines if x.strip() and is_footer(x))
+    score = 0.5 * min(markers, 2) + 0.25 * min(sections, 2) + 0.1 * (footers >= 2)
+    return min(1.0, score)
+
+
+# --- the issue's parts --------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """A line of the table of contents."""
+
+    title: str
+    page: int | None = None
+    section: str = ""
+
+
+@dataclass
+class Chunk:
+    """The lines of one article (or picture report, or advertisement)."""
+
+    lines: list[str]
+    page: int | None
+    breaks: set[int] = field(default_factory=set)  # a footer came before lines[i]
+
+
+@dataclass
+class Issue:
+    """What the text says about its issue, and where each part of it is."""
+
+    roles: dict[int, str]
+    entries: list[Entry]
+    chunks: list[Chunk]
+    publication: str | None = None
+    date: dt.date | None = None
+    label: str | None = None
+    editors: dict[int, str] = field(default_factory=dict)
+    sections: dict[int, str] = field(default_factory=dict)
+
+
+def read(text: str) -> Issue:
+    """Cut the text into its table of contents, furniture and article chunks."""
+    lines = text.split("\n")
+    markers = {i: m for i, x in enumerate(lines) if (m := marker(x))}
+    roles: dict[int, str] = {i: "marker" for i in markers}
+    for i, line in enumerate(lines):
+        if line.strip() and is_footer(line) and i not in roles:
+            roles[i] = "footer"
+    _mark_running_heads(lines, roles)
+    first = min(markers, default=len(lines))
+    leading = not any(_is_paragraph(lines[i]) for i in range(first) if i not in roles)
+    end = _contents_end(lines, roles, first if leading else None)
+    for i in range(end):
+        roles.setdefault(i, "contents")
+    entries = _entries([lines[i] for i in range(end) if roles[i] == "contents"])
+    issue = Issue(roles, entries, [])
+    for i, line in enumerate(lines):
+        if i in roles or not line.strip():
+            continue
+        if is_editor(line):
+            roles[i] = "editor"
+        elif section(line):
+            roles[i] = "section"
+    issue.chunks = _chunks(lines, issue, markers, end, leading)
+    _find_facts(lines, issue, markers, end)
+    return issue
+
+
+def _is_paragraph(line: str) -> bool:
+    return cjk.width(line) >= 16 and cjk.ends_sentence(line) and not signals.is_link_item(line)
+
+
+def _mark_running_heads(lines: list[str], roles: dict[int, str]) -> None:
+    """The first line after a footer is a running head when it is short, ends
+    no sentence and is printed again (or names a date); so is every repeat."""
+    counts = Counter(cjk.compact(x) for x in lines if x.strip())
+    heads = set()
+    for i in [i for i, role in roles.items() if role == "footer"]:
+        after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+        if after is None or after in roles:
+            continue
+        text = lines[after]
+        if cjk.width(text) > 40 or cjk.ends_sentence(text) or is_byline(text):
+            continue
+        if counts[cjk.compact(text)] >= 2 or signals.find_dates(text):
+            heads.add(cjk.compact(text))
+    for i, line in enumerate(lines):
+        if i not in roles and line.strip() and cjk.compact(line) in heads:
+            roles[i] = "running"
+
+
+def _contents_end(lines: list[str], roles: dict[int, str], first: int | None) -> int:
+    """Where the table of contents (and whatever precedes the first article)
+    ends: at the first header line when headers lead their articles, else
+    after the last entry-shaped line, and after bare titles printed again later."""
+    if first is not None:
+        return first
+    end = 0
+    for i, line in enumerate(lines):
+        if not line.strip() or i in roles:
+            continue
+        if _is_paragraph(line):
+            break
+        shaped = _ENTRY.match(line) or section(line) or _CONTENTS.match(line)
+        again = end and cjk.compact(line) in cjk.compact("".join(lines[i + 1 :]))
+        if shaped or again or signals.find_dates(line):
+            end = i + 1
+        elif end:
+            break
+    return end
+
+
+def _entries(lines: list[str]) -> list[Entry]:
+    """Titles of the table of contents, with their pages where it gives them:
+    `1. 标题`, `1、标题（第1版）`, or titles under `第01版：要闻`. A line
+    that is no entry continues the entry above it (a title wrapped)."""
+    entries: list[Entry] = []
+    page, name = None, ""
+    for line in lines:
+        text = line.strip()
+        if not text or _CONTENTS.match(text) or signals.find_dates(text):
+            continue
+        if found := section(text):
+            page, name = found
+            continue
+        numbered = _ENTRY.match(text)
+        title = numbered.group(3) if numbered else text
+        own = _ENTRY_PAGE.search(title)
+        if own:
+            title = title[: own.start()].strip()
+        if numbered or page is not None or not entries:
+            entries.append(Entry(title, int(own.group(1)) if own else page, name))
+        else:
+            entries[-1].title = cjk.join_lines(entries[-1].title, title)
+    return entries
+
+
+def _chunks(
+    lines: list[str], issue: Issue, markers: dict[int, Marker], start: int, leading: bool
+) -> list[Chunk]:
+    """The lines between header lines, each with the page its header names;
+    without header lines, the lines between page sections."""
+    cuts = sorted(markers) or sorted(i for i, r in issue.roles.items() if r == "section")
+    cuts = [c for c in cuts if c >= start]
+    spans: list[tuple[int, int, int | None]] = []
+    edges = [start - 1, *cuts, len(lines)]
+    for left, right in zip(edges, edges[1:], strict=False):
+        owner = left if leading else right
+        page = markers[owner].page if owner in markers else None
+        if owner not in markers and 0 <= owner < len(lines) and (found := section(lines[owner])):
+            page = found[0]
+        spans.append((left + 1, right, page))
+    result = []
+    for first, last, page in spans:
+        chunk = Chunk([], page)
+        broken = False
+        for i in range(first, last):
+            role = issue.roles.get(i)
+            if role in ("footer", "running"):
+                broken = True
+            if role or not lines[i].strip():
+                continue
+            if broken:
+                chunk.breaks.add(len(chunk.lines))
+                broken = False
+            chunk.lines.append(lines[i])
+        if chunk.lines:
+            result.append(chunk)
+    return result
+
+
+def _find_facts(lines: list[str], issue: Issue, markers: dict[int, Marker], end: int) -> None:
+    """Publication and date by majority of the header lines (else the lines
+    before the first article), page names and editors, the issue's number."""
+    names = Counter(m.publication for m in markers.values() if m.publication)
+    dates = Counter(m.date for m in markers.values() if m.date)
+    for line in lines[:end] or lines[:5]:
+        if (found := signals.find_dates(line)) and not dates:
+            dates[found[0].value.date()] += 1
+            before = re.sub(r"\s+", "", line[: found[0].start])
+            if not names and 2 <= len(before) <= 12 and cjk.cjk_ratio(before) == 1:
+                names[before] += 1
+        if found := re.search(r"总第\s*\d+\s*期|第\s*\d+\s*期", line):
+            issue.label = issue.label or re.sub(r"\s+", "", found.group(0))
+    issue.publication = names.most_common(1)[0][0] if names else None
+    issue.date = dates.most_common(1)[0][0] if dates else None
+    for entry in issue.entries:
+        if entry.page and entry.section:
+            issue.sections.setdefault(entry.page, entry.section)
+    page = None
+    for i, line in enumerate(lines):
+        if i in markers:
+            page = markers[i].page
+        role = issue.roles.get(i)
+        if role == "section" and (found := section(line)):
+            page = found[0]
+            issue.sections.setdefault(page, found[1])
+        if role == "editor" and page is not None:
+            names_in = _EDITOR.sub("", line).strip(" ）)】]")
+            issue.editors.setdefault(page, names_in)
+
+
+# --- one article ----------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    """One chunk read as a reader reads it."""
+
+    title: str = ""
+    lead_in: str = ""
+    subtitle: str = ""
+    byline: str = ""
+    dateline: str = ""
+    authors: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    head: list[str] = field(default_factory=list)  # the head's lines as printed
+    text: list[str] = field(default_factory=list)  # paragraphs and captions, nothing taken off
+    kind: str = "article"  # or "pictures", "advert"
+    guessed: bool = False
+
+
+def rejoin(chunk: Chunk, titles: dict[str, str]) -> tuple[list[str], int]:
+    """The chunk's lines with each paragraph a page break cut made whole, and
+    how many of them make the head. The part before a footer ends no sentence,
+    and is body text or plainly runs on (a comma, a closing mark after the
+    break). The head ends at the first paragraph, or after a subtitle or
+    byline, or once a title the table of contents lists is complete."""
+    result: list[str] = []
+    head: int | None = None
+    marked = False
+    for index, line in enumerate(chunk.lines):
+        text = line.strip()
+        if result and index in chunk.breaks and _runs_on(result[-1], text, head is not None):
+            result[-1] = cjk.join_lines(result[-1], text)
+            continue
+        special = is_byline(text) or cjk.subtitle_text(text) is not None
+        if head is None and (_starts_body(text) or (marked and not special)):
+            head = len(result)
+        result.append(text)
+        marked = marked or special or _completes(result, titles)
+    return result, len(result) if head is None else head
+
+
+def _starts_body(line: str) -> bool:
+    if _LEAD.match(line) or _is_paragraph(line):
+        return True
+    return cjk.width(line) > columns.HEADING_MAX or bool(re.search(r"[。；;]", line))
+
+
+def _completes(lines: list[str], titles: dict[str, str]) -> bool:
+    """The last line (with the one above it, when a title is wrapped) is a listed title."""
+    last = cjk.compact(lines[-1])
+    return last in titles or (len(lines) > 1 and cjk.compact(lines[-2]) + last in titles)
+
+
+def _runs_on(before: str, after: str, in_body: bool) -> bool:
+    if cjk.ends_sentence(before) or cjk.is_special(after) or is_byline(after):
+        return False
+    plainly = bool(re.search(r"[，、；：“（《]$", before) or _CLOSER.match(after))
+    return in_body or plainly or cjk.width(before) > columns.HEADING_MAX
+
+
+def read_article(chunk: Chunk, titles: dict[str, str], pairs: dict[str, int]) -> Article:
+    lines, pos = rejoin(chunk, titles)
+    head = lines[:pos]
+    article = Article(head=head)
+    headings = [x for x in head if not is_byline(x) and cjk.subtitle_text(x) is None]
+    _title(article, headings, titles)
+    article.subtitle = "　".join(
+        [article.subtitle] * bool(article.subtitle)
+        + [cjk.subtitle_text(x) or "" for x in head if cjk.subtitle_text(x) is not None]
+    )
+    bylines = [x for x in head if is_byline(x)]
+    article.byline = "；".join(bylines)
+    article.authors = [n for x in bylines for n in signals.byline_names(x) or _names(x)]
+    if any(_PICTURES.match(x) for x in headings):
+        article.kind = "pictures"
+    elif any(_ADVERT.match(x) for x in headings):
+        article.kind = "advert"
+    rest = [x for x in lines[pos:] if x]
+    article.captions = [x for x in rest if signals.is_caption(x) and not _is_paragraph(x[:-4])]
+    rest = [x for x in rest if x not in article.captions]
+    if not rest and article.captions:
+        article.kind = "pictures"
+    paras = [p.text for p in columns.paragraphs(rest, pairs=pairs)]
+    article.text = paras + article.captions
+    if paras and (lead := _LEAD.match(paras[0])):
+        article.byline = article.byline or lead.group(0).strip()
+        article.authors = article.authors or _names(lead.group(2) or "")
+        article.dateline = lead.group(1) if lead.group(1).endswith("电") else ""
+        paras[0] = paras[0][lead.end() :]
+    if paras and (closing := cjk.dateline(paras[-1])):
+        article.dateline = article.dateline or closing[0]
+        article.authors = article.authors or closing[1]
+        paras[-1] = closing[2]
+    article.paragraphs = [cjk.tidy_spaces(p) for p in paras if p.strip()]
+    if not article.title:
+        first = re.split(r"[，。！？,]", article.paragraphs[0] if article.paragraphs else "")[0]
+        article.title, article.guessed = first[:24] or "无题", True
+    return article
+
+
+def _names(text: str) -> list[str]:
+    found = cjk.split_names(text) if re.search(r"记者|通讯员|评论员", text) or text else []
+    return [n for n in found if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", n) and "评论员" not in n]
+
+
+def _title(article: Article, headings: list[str], titles: dict[str, str]) -> None:
+    """Which head lines are the title, the lead-in above it (引题) and a
+    subtitle below it: the table of contents says when it lists the title;
+    otherwise two lines are one title wrapped when the first is the longer
+    and breaks inside a phrase (no space in it), else a lead-in and a title."""
+    if not headings:
+        return
+    for size in range(len(headings), 0, -1):
+        for start in range(len(headings) - size + 1):
+            joined = cjk.compact(_join(headings[start : start + size]))
+            if joined in titles:
+                article.title = titles[joined]
+                article.lead_in = " ".join(headings[:start])
+                article.subtitle = " ".join(headings[start + size :])
+                return
+    if len(headings) == 1:
+        article.title = headings[0]
+        return
+    *above, first, second = headings
+    wrapped = cjk.width(first) >= cjk.width(second) and not re.search(r"\s", first.strip())
+    if wrapped:
+        article.title, article.lead_in = _join([first, second]), " ".join(above)
+    else:
+        article.title, article.lead_in = second, " ".join([*above, first])
+
+
+def _join(lines: list[str]) -> str:
+    text = lines[0].strip()
+    for line in lines[1:]:
+        text = cjk.join_lines(text, line.strip())
+    return text
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+def boilerplate_lines(text: str) -> list[str]:
+    """Header lines, footers, running heads, the table of contents, page
+    sections, editor lines and advertisements: their facts are in the front
+    matter, and they stay in the copied original."""
+    issue = read(text)
+    lines = text.split("\n")
+    aside = [lines[i] for i in sorted(issue.roles)]
+    titles = {cjk.compact(e.title): e.title for e in issue.entries}
+    pairs = columns.pair_counts(lines)
+    for chunk in issue.chunks:
+        if read_article(chunk, titles, pairs).kind == "advert":
+            aside.extend(chunk.lines)
+    return aside
+
+
+def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
+    lines = text.split("\n")
+    issue = read(text)
+    notes: list[str] = []
+    publication = options.publication or issue.publication
+    if not publication:
+        publication = source.stem
+        notes.append(
+            f"no paper named in the text; filed under {publication!r} (pass --publication)"
+        )
+    date = options.date or issue.date
+    if date is None:
+        date = source.modified or dt.date.today()
+        notes.append(f"no date found; dated {date} (pass --date YYYY-MM-DD)")
+    titles = {cjk.compact(e.title): e.title for e in issue.entries}
+    pairs = columns.pair_counts(lines)
+    read_chunks = [(chunk, read_article(chunk, titles, pairs)) for chunk in issue.chunks]
+    folder = PurePosixPath("newspapers", safe_component(publication), date.isoformat())
+    common = {
+        "date": date.isoformat(),
+        "categories": ["报纸", publication],
+        "publication": publication,
+        "publication_kind": "newspaper",
+        "issue": options.issue or issue.label,
+    }
+    records: list[Record] = []
+    orders: Counter[int] = Counter()
+    last_page = 1
+    for chunk, article in read_chunks:
+        page = chunk.page or _listed_page(article.title, issue.entries) or last_page
+        if chunk.page is None and article.kind == "article":
+            notes.append(f"{article.title!r}: no page given; placed on page {page}")
+        if article.guessed and article.kind == "article":
+            notes.append(f"an article has no headline; titled by its first words {article.title!r}")
+        last_page = page
+        if article.kind != "article":
+            continue
+        orders[page] += 1
+        name = f"page-{page:02d}-{orders[page]:02d}-{short_title(article.title)}.md"
+        front = _article_front(article, common, page, orders[page], issue)
+        records.append(Record(folder / name, front, body(_article_blocks(article))))
+    pictures = [c for _, a in read_chunks if a.kind == "pictures" for c in a.captions]
+    pages = max([c.page or 0 for c in issue.chunks] + [e.page or 0 for e in issue.entries])
+    issue_front = front_matter(
+        title=f"{publication} {date.isoformat()}",
+        date=common["date"],
+        kind="issue",
+        categories=common["categories"],
+        publication=publication,
+        publication_kind="newspaper",
+        issue=common["issue"],
+        pages=pages or None,
+        sections={p: issue.sections[p] for p in sorted(issue.sections)},
+        editors={p: issue.editors[p] for p in sorted(issue.editors)},
+        pictures=pictures,
+        contents=[e.title for e in issue.entries],
+    )
+    blocks = [b for _, a in read_chunks if a.kind != "advert" for b in _issue_blocks(a)]
+    notes = [f"{source.name}: {note}" for note in notes]
+    return [Record(folder / "issue.md", issue_front, body(blocks), notes), *records]
+
+
+def _listed_page(title: str, entries: list[Entry]) -> int | None:
+    wanted = cjk.compact(title)
+    return next((e.page for e in entries if cjk.compact(e.title) == wanted and e.page), None)
+
+
+def _article_front(article: Article, common: dict, page: int, order: int, issue: Issue) -> dict:
+    names = list(dict.fromkeys(article.authors))
+    return front_matter(
+        title=article.title,
+        lead_in=article.lead_in,
+        subtitle=article.subtitle,
+        date=common["date"],
+        kind=KIND,
+        categories=common["categories"],
+        author="、".join(names),
+        authors=names,
+        publication=common["publication"],
+        publication_kind="newspaper",
+        issue=common["issue"],
+        page=page,
+        section=issue.sections.get(page),
+        byline=article.byline,
+        dateline=article.dateline,
+        editor=issue.editors.get(page),
+        captions=article.captions,
+        order=order,
+        keep=("authors",),
+    )
+
+
+def _article_blocks(article: Article) -> list[str]:
+    return [paragraph(p) for p in article.paragraphs]
+
+
+def _issue_blocks(article: Article) -> list[str]:
+    """The chunk as printed, its title as a heading: nothing of it is lost."""
+    titled = [x for x in article.head if cjk.compact(x) in cjk.compact(article.title)]
+    blocks = [paragraph(article.title, "h2")] if titled else []
+    blocks.extend(paragraph(x) for x in article.head if x not in titled)
+    return blocks + [paragraph(x) for x in article.text]
