@@ -403,7 +403,7 @@ def read_article(chunk: Chunk, titles: dict[str, str], pairs: dict[str, int]) ->
     head = lines[:pos]
     article = Article(head=head)
     headings = [x for x in head if not is_byline(x) and cjk.subtitle_text(x) is None]
-    _title(article, headings, titles)
+    _title(article, headings, titles, pairs)
     article.subtitle = "　".join(
         [article.subtitle] * bool(article.subtitle)
         + [cjk.subtitle_text(x) or "" for x in head if cjk.subtitle_text(x) is not None]
@@ -443,11 +443,14 @@ def _names(text: str) -> list[str]:
     return [n for n in found if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", n) and "评论员" not in n]
 
 
-def _title(article: Article, headings: list[str], titles: dict[str, str]) -> None:
+def _title(
+    article: Article, headings: list[str], titles: dict[str, str], pairs: dict[str, int]
+) -> None:
     """Which head lines are the title, the lead-in above it (引题) and a
     subtitle below it: the table of contents says when it lists the title;
     otherwise two lines are one title wrapped when the first is the longer
-    and breaks inside a phrase (no space in it), else a lead-in and a title."""
+    and the break cuts a word or a phrase (see `_wrapped`), else a lead-in
+    and a title."""
     if not headings:
         return
     for size in range(len(headings), 0, -1):
@@ -462,11 +465,21 @@ def _title(article: Article, headings: list[str], titles: dict[str, str]) -> Non
         article.title = headings[0]
         return
     *above, first, second = headings
-    wrapped = cjk.width(first) >= cjk.width(second) and not re.search(r"\s", first.strip())
-    if wrapped:
+    if _wrapped(first, second, pairs):
         article.title, article.lead_in = _join([first, second]), " ".join(above)
     else:
         article.title, article.lead_in = second, " ".join([*above, first])
+
+
+def _wrapped(first: str, second: str, pairs: dict[str, int]) -> bool:
+    """A title wrapped over two lines fills the first, and the break cuts a
+    word seen elsewhere (`感` / `悟`) or leaves a stump of a phrase: titles of
+    two phrases have them of about one length (`坚守战疫 白衣执甲` / `勇逆行`)."""
+    if cjk.width(first) <= cjk.width(second) + 1:
+        return False
+    parts = first.split()
+    stump = len(parts) > 1 and 2 * len(parts[-1]) <= len(parts[0])
+    return len(parts) == 1 or stump or pairs.get(first[-1] + second[0], 0) >= 2
 
 
 def _join(lines: list[str]) -> str:
