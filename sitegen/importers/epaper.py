@@ -559,8 +559,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         publication_kind="newspaper",
         issue=common["issue"],
         pages=pages or None,
-        sections={p: issue.sections[p] for p in sorted(issue.sections)},
-        editors={p: issue.editors[p] for p in sorted(issue.editors)},
+        sections={p: issue.sections[p] for p in sorted(issue.sections)} or None,
+        editors={p: issue.editors[p] for p in sorted(issue.editors)} or None,
         pictures=pictures,
         contents=[e.title for e in issue.entries],
     )
