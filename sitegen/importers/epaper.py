@@ -361,8 +361,9 @@ def rejoin(chunk: Chunk, titles: dict[str, str]) -> tuple[list[str], int]:
     """The chunk's lines with each paragraph a page break cut made whole, and
     how many of them make the head. The part before a footer ends no sentence,
     and is body text or plainly runs on (a comma, a closing mark after the
-    break). The head ends at the first paragraph, or after a subtitle or
-    byline, or once a title the table of contents lists is complete."""
+    break). The head ends at the first paragraph, or at the first line that
+    is no subtitle or byline after a subtitle, a byline or a title the table
+    of contents lists."""
     result: list[str] = []
     head: int | None = None
     marked = False
@@ -404,10 +405,8 @@ def read_article(chunk: Chunk, titles: dict[str, str], pairs: dict[str, int]) ->
     article = Article(head=head)
     headings = [x for x in head if not is_byline(x) and cjk.subtitle_text(x) is None]
     _title(article, headings, titles, pairs)
-    article.subtitle = "　".join(
-        [article.subtitle] * bool(article.subtitle)
-        + [cjk.subtitle_text(x) or "" for x in head if cjk.subtitle_text(x) is not None]
-    )
+    dashed = [cjk.subtitle_text(x) or "" for x in head if cjk.subtitle_text(x) is not None]
+    article.subtitle = " ".join(x for x in [article.subtitle, *dashed] if x)
     bylines = [x for x in head if is_byline(x)]
     article.byline = "；".join(bylines)
     article.authors = [n for x in bylines for n in signals.byline_names(x) or _names(x)]
@@ -416,7 +415,7 @@ def read_article(chunk: Chunk, titles: dict[str, str], pairs: dict[str, int]) ->
     elif any(_ADVERT.match(x) for x in headings):
         article.kind = "advert"
     rest = [x for x in lines[pos:] if x]
-    article.captions = [x for x in rest if signals.is_caption(x) and not _is_paragraph(x[:-4])]
+    article.captions = [x for x in rest if signals.is_caption(x)]
     rest = [x for x in rest if x not in article.captions]
     if not rest and article.captions:
         article.kind = "pictures"
@@ -439,8 +438,8 @@ def read_article(chunk: Chunk, titles: dict[str, str], pairs: dict[str, int]) ->
 
 
 def _names(text: str) -> list[str]:
-    found = cjk.split_names(text) if re.search(r"记者|通讯员|评论员", text) or text else []
-    return [n for n in found if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", n) and "评论员" not in n]
+    """The names in a byline's bracket or a closing signature: `记者 王琳 李想`."""
+    return [n for n in cjk.split_names(text) if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", n)]
 
 
 def _title(
