@@ -285,6 +285,7 @@ def test_any_text_gives_records_or_import_failed(
         "newspaper": "newspapers",
         "periodical": "periodicals",
         "webpage": "web",
+        "html": "web",
     }
     assert records
     for record in records:

@@ -284,7 +284,7 @@ def test_plain_words_are_imported_with_their_guesses() -> None:
     assert record.front["date"] == "2021-05-06"
     assert record.notes == [
         "w03.txt: kind not recognised; read as a web page or plain text "
-        "(pass --kind post|newspaper|periodical|webpage to choose)",
+        "(pass --kind post|html|newspaper|periodical|webpage to choose)",
         "w03.txt: title guessed from line 1",
         "w03.txt: no article text found; the document holds only the title",
         "w03.txt: no date found; dated by the file's modification time, 2021-05-06",

@@ -18,7 +18,15 @@ from pathlib import Path, PurePosixPath
 from types import ModuleType
 
 from sitegen.errors import ImportFailed
-from sitegen.importers import cjk, newspaper, periodical, post, webpage, writer
+from sitegen.importers import (
+    cjk,
+    htmlpage,
+    newspaper,
+    periodical,
+    post,
+    webpage,
+    writer,
+)
 from sitegen.importers.records import KINDS, ImportOptions, Record, Source
 from sitegen.report import Reporter
 
@@ -34,7 +42,11 @@ __all__ = [
     "read_source",
 ]
 
-REGISTRY: dict[str, ModuleType] = {m.KIND: m for m in (post, newspaper, periodical, webpage)}
+REGISTRY: dict[str, ModuleType] = {
+    m.KIND: m for m in (post, htmlpage, newspaper, periodical, webpage)
+}
+"""In order of precedence: of two importers equally sure, the first wins
+(markup from the first byte is HTML even though a page's words look like a scrape)."""
 
 MIN_CONFIDENCE = 0.3
 
@@ -64,7 +76,15 @@ def read_source(path: Path) -> Source:
         modified = dt.date.fromtimestamp(path.stat().st_mtime)
     except OSError as exc:
         raise ImportFailed(f"cannot read the file: {exc.strerror}", path=path) from exc
-    return Source(path.name, data, cjk.decode(data, path), modified)
+    return Source(path.name, data, decode(data, path), modified)
+
+
+def decode(data: bytes, path: Path) -> str:
+    """A text is decoded as a text; an HTML page as it declares, checked
+    against its bytes (pages often declare gb2312 and hold UTF-8)."""
+    if htmlpage.sniff(data):
+        return htmlpage.decode(data)
+    return cjk.decode(data, path)
 
 
 def parse_source(source: Source, options: ImportOptions) -> list[Record]:

@@ -1,0 +1,522 @@
+"""Web pages saved as HTML (`.html`, `.htm`): the page's own markup.
+
+A saved page says more than its text: its `<title>`, Open Graph and
+`article:` properties, a publish date in `<meta>`, JSON-LD. What it states is
+taken first; the gaps are filled by the text importer's rules (`webpage.read`)
+run over the page's text as a browser shows it. The article itself is found
+by trafilatura, which keeps paragraphs, tables and images, and its edges are
+then trimmed by the same rules: trafilatura keeps every sentence of the
+labelled pages but also date lines, editor lines and link lists, which those
+rules recognise (see bench/README.md, "HTML pages").
+
+The document is the one the text importer writes for the same page (kind
+`webpage`, `content/web/<site>/`), so the rest of sitegen treats both alike.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+import charset_normalizer
+import lxml.etree
+import lxml.html
+import trafilatura
+
+from sitegen.importers import cjk, signals, webpage
+from sitegen.importers.records import (
+    ImportOptions,
+    Record,
+    Source,
+    body,
+    front_matter,
+    safe_component,
+    short_title,
+)
+
+KIND = "html"
+
+_MARKUP = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|title)[\s>]",
+    re.IGNORECASE | re.DOTALL,
+)
+_DECLARED = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "latin-1": "cp1252"}
+"""What browsers read for these labels: the larger table, of which the label names a part."""
+
+_HIDDEN = frozenset(
+    {
+        "head",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "canvas",
+    }
+)
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure"}
+    | {"footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"}
+    | {"ol", "p", "pre", "section", "table", "tr", "ul", "br"}
+)
+_KEEP_ATTRIBUTES = {
+    "img": {"src", "alt"},
+    "a": {"href"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+
+def sniff(data: bytes) -> bool:
+    """An HTML document by its first bytes: a doctype or an `<html>`,
+    `<head>`, `<meta>` or `<title>` tag before any text."""
+    return bool(_MARKUP.match(data[:4096]))
+
+
+def detect(text: str) -> float:
+    """Markup from the first character, as a saved page begins: never a
+    scrape or a post, whose text may hold tags further down."""
+    return 1.0 if sniff(text[:4096].encode("utf-8", "replace")) else 0.0
+
+
+def charset(data: bytes, declared: str | None = None) -> tuple[str, str | None]:
+    """The page's encoding, checked against its bytes, and a note when the
+    page (or `declared`, its server's header) said otherwise: saved pages
+    often declare gb2312 and hold UTF-8."""
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return name, None
+    found = _DECLARED.search(data[:4096])
+    said = declared or (found.group(1).decode("ascii").lower() if found else None)
+    said_codec = _codec(said)
+    if _decodes(data, "utf-8") and not data.isascii():
+        wrong = said_codec not in (None, "utf-8")
+        return "utf-8", f"declares {said} but its bytes are UTF-8; read as UTF-8" if wrong else None
+    if said_codec and _decodes(data, said_codec):
+        return said_codec, None
+    guess = charset_normalizer.from_bytes(data).best()
+    name = _codec(guess.encoding) if guess else None
+    if name is None:
+        return said_codec or "gb18030", "encoding not recognised; undecodable bytes replaced"
+    note = f"declares {said} but its bytes are {name}; read as {name}" if said_codec else None
+    return name, note
+
+
+def _codec(label: str | None) -> str | None:
+    try:
+        name = codecs.lookup(label).name if label else None
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def _decodes(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def decode(data: bytes, declared: str | None = None) -> str:
+    return data.decode(charset(data, declared)[0], errors="replace")
+
+
+# --- what the page shows ---------------------------------------------------------
+
+
+def tree(text: str) -> lxml.html.HtmlElement:
+    """The parsed page; an empty document for markup lxml cannot read."""
+    try:
+        return lxml.html.document_fromstring(text.lstrip("\ufeff") or "<html></html>")
+    except (lxml.etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def page_text(root: lxml.html.HtmlElement) -> str:
+    """The page's text about as a browser's innerText gives it: a line per
+    block, cells apart, nothing of scripts, styles or the head."""
+    parts: list[str] = []
+    walk = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walk:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if not tag or tag.lower() in _HIDDEN or _hidden(element):
+                walk.skip_subtree()
+                continue
+            if tag.lower() in _BLOCKS:
+                parts.append("\n")
+            elif tag.lower() in ("td", "th"):
+                parts.append("\t")
+            parts.append(_SPACES.sub(" ", element.text or ""))
+        else:
+            if tag.lower() in _BLOCKS:
+                parts.append("\n")
+            parts.append(_SPACES.sub(" ", element.tail or ""))
+    lines = (x.strip(" \t") for x in "".join(parts).split("\n"))
+    return _LABEL_ALONE.sub(r"\1 ", "\n".join(x for x in lines if x))
+
+
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_LABEL_ALONE = re.compile(rf"((?:{'|'.join(signals.FIELD_LABELS.values())})[ \t]*[:：])\n")
+"""A field's label on a line of its own: its value is on the next (a floated box)."""
+
+
+def _hidden(element: lxml.html.HtmlElement) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return element.get("hidden") is not None or "display:none" in style
+
+
+def _meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """Every `<meta>` by its name or property, lower case, first one wins."""
+    found: dict[str, str] = {}
+    for element in root.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
+        value = " ".join((element.get("content") or "").split())
+        if key.strip() and value:
+            found.setdefault(key.strip().lower(), value)
+    return found
+
+
+def _news_article(root: lxml.html.HtmlElement) -> dict:
+    """The first JSON-LD object that is an article (NewsArticle, Article…)."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else data.get("@graph", [data])
+        for item in items if isinstance(items, list) else []:
+            kinds = item.get("@type") if isinstance(item, dict) else None
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if any(isinstance(k, str) and k.endswith("Article") for k in kinds):
+                return item
+    return {}
+
+
+def _name(value: object) -> str:
+    """A JSON-LD person or organisation, or a list of them, as text."""
+    if isinstance(value, list):
+        return "、".join(n for v in value if (n := _name(v)))
+    if isinstance(value, dict):
+        return _name(value.get("name"))
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def stated(root: lxml.html.HtmlElement) -> dict[str, str]:
+    """What the page's markup says about the article, by field: title,
+    date, author, source, editor, section, site, url, description."""
+    meta = _meta(root)
+    ld = _news_article(root)
+    canonical = next(
+        (e.get("href") for e in root.iter("link") if (e.get("rel") or "").lower() == "canonical"),
+        None,
+    )
+    source = re.sub(r"^\s*(?:来源|来自)\s*[:：]\s*", "", meta.get("source", ""))
+
+    def first(*values: object) -> str:
+        return next((v for v in map(_name, values) if v), "")
+
+    return {
+        "title": first(meta.get("og:title"), meta.get("twitter:title"), ld.get("headline")),
+        "date": first(
+            meta.get("article:published_time"),
+            ld.get("datePublished"),
+            *(meta.get(k) for k in ("og:published_time", "og:time", "publishdate", "pubdate")),
+            *(meta.get(k) for k in ("publish_date", "publish-date", "date", "dc.date")),
+        ),
+        "author": first(meta.get("article:author"), ld.get("author")),
+        "source": source,
+        "editor": meta.get("editor", ""),
+        "section": first(meta.get("article:section"), ld.get("articleSection")),
+        "site": first(meta.get("og:site_name"), ld.get("publisher")),
+        "url": first(meta.get("og:url"), canonical, ld.get("url")),
+        "description": first(meta.get("og:description"), meta.get("description")),
+    }
+
+
+def _title_tag(root: lxml.html.HtmlElement) -> str:
+    title = root.find(".//title")
+    return " ".join(title.text_content().split()) if title is not None else ""
+
+
+def headline(root: lxml.html.HtmlElement, said: str, reading_title: str) -> str:
+    """The title: as stated; else the headline `<title>` begins with (an
+    `<h1>`, or the one the text rules found); else `<title>` without the
+    sections and site name after it; else the text rules' guess."""
+    if said:
+        return said
+    tag = _title_tag(root)
+    candidates = [" ".join(h.text_content().split()) for h in root.iter("h1")] + [reading_title]
+    for text in candidates:
+        if cjk.width(text) >= 4 and cjk.compact(tag).startswith(cjk.compact(text)):
+            return text
+    echo = signals.title_echo(tag)
+    cut = echo[0] if echo else re.split(r"\s*(?:_|--|\s-\s|\s\|\s)\s*", tag)[0].strip()
+    return cut if cjk.width(cut) >= 4 else reading_title or tag
+
+
+def _when(said: str, reading: webpage.Reading) -> signals.DateMatch | None:
+    """The stated date, unless the text gives the same day with its time."""
+    stated_date = next(iter(signals.find_dates(said)), None)
+    if stated_date is None:
+        return reading.date
+    same_day = reading.date and reading.date.value.date() == stated_date.value.date()
+    if same_day and reading.date.timed and not stated_date.timed:
+        return reading.date
+    return stated_date
+
+
+# --- the article -----------------------------------------------------------------
+
+
+class Block(NamedTuple):
+    """One top-level block of the extracted article: its clean HTML, its
+    lines as a browser shows them, and the absolute URLs of its images."""
+
+    html: str
+    lines: tuple[str, ...]
+    images: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def _clean(element: lxml.html.HtmlElement, base: str | None) -> Block | None:
+    """The block with only the attributes a reader needs, image sources made
+    absolute against the page's URL; None when it shows nothing."""
+    images = []
+    for node in list(element.iter()):
+        if not isinstance(node.tag, str):
+            continue
+        keep = _KEEP_ATTRIBUTES.get(node.tag, set())
+        for name in [n for n in node.attrib if n not in keep]:
+            del node.attrib[name]
+        if node.tag == "img":
+            src = (node.get("src") or "").strip()
+            if not src:
+                node.drop_tree()
+                continue
+            node.set("src", urljoin(base, src) if base else src)
+            images.append(node.get("src"))
+    lines = tuple(page_text(element).split("\n")) if element.text_content().strip() else ()
+    if not lines and not images:
+        return None
+    markup = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+    if element.find(".//pre") is None and element.tag != "pre":
+        markup = " ".join(markup.split())
+    return Block(markup, lines, tuple(images))
+
+
+def extract(text: str, base: str | None) -> list[Block]:
+    """The article's blocks as trafilatura finds them (paragraphs, headings,
+    tables, images), cleaned."""
+    if not page_text(tree(text)).strip():
+        return []
+    found = trafilatura.extract(
+        text,
+        url=base,
+        output_format="html",
+        include_images=True,
+        include_tables=True,
+        include_comments=False,
+        deduplicate=False,
+    )
+    if not found:
+        return []
+    root = tree(found)
+    container = root.find("body")
+    blocks = (_clean(child, base) for child in (container if container is not None else root))
+    return [b for b in blocks if b is not None]
+
+
+def relink(blocks: list[Block], local: dict[str, str]) -> list[Block]:
+    """The blocks with the images found in `local` (absolute URL to a path
+    in the site) pointing at their copies."""
+    result = []
+    for block in blocks:
+        if not local.keys() & set(block.images):
+            result.append(block)
+            continue
+        element = lxml.html.fragment_fromstring(block.html)
+        for image in element.iter("img"):
+            image.set("src", local.get(image.get("src", ""), image.get("src", "")))
+        markup = lxml.html.tostring(element, encoding="unicode", with_tail=False)
+        images = tuple(local.get(url, url) for url in block.images)
+        result.append(Block(markup, block.lines, images))
+    return result
+
+
+def _prose(lines: list[str]) -> set[int]:
+    """The lines the text rules take for the article: the run with the most
+    prose, without date, source and editor lines, furniture and link lists."""
+    run = webpage.main_run(lines)
+    listed = {i for r in signals.link_list_runs(lines) for i in r}
+    return {
+        i
+        for i in (run or ())
+        if lines[i].strip()
+        and i not in listed
+        and not signals.is_link_item(lines[i])
+        and not _furniture(lines[i])
+    }
+
+
+def _analysed(block: Block) -> tuple[str, ...]:
+    """The lines the text rules weigh for a block: a table of data counts as
+    one blank line (it neither adds prose nor breaks the article), a table
+    of links or furniture as its rows."""
+    if not block.html.startswith("<table") or not block.lines:
+        return block.lines
+    furniture = sum(1 for r in block.lines if signals.is_link_item(r) or _furniture(r))
+    return block.lines if 2 * furniture >= len(block.lines) else ("",)
+
+
+def _furniture(line: str) -> bool:
+    return webpage.is_meta(line) or signals.boilerplate_score(line) >= webpage.FURNITURE
+
+
+def article(blocks: list[Block]) -> list[Block]:
+    """The blocks most of whose lines the text rules keep, with the images,
+    captions and tables of data between them or just before them."""
+    analysed = [_analysed(b) for b in blocks]
+    lines = [line for lines in analysed for line in lines]
+    owners = [index for index, lines in enumerate(analysed) for _ in lines]
+    prose = _prose(lines)
+    chosen = [
+        index
+        for index, lines in enumerate(analysed)
+        if any(lines) and 2 * sum(owners[i] == index for i in prose) >= len(lines)
+    ]
+    if not chosen:
+        return [b for b in blocks if b.images]
+    first = chosen[0]
+    while first > 0 and blocks[first - 1].images:
+        first -= 1
+    between = range(first, chosen[-1] + 1)
+    keep = set(chosen) | {i for i in between if blocks[i].images or not any(analysed[i])}
+    return [b for i, b in enumerate(blocks) if i in keep]
+
+
+# --- the page as a document ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """What an HTML page holds, read: stated metadata first, the text rules'
+    reading for the rest; `guesses` says what was guessed, for warnings."""
+
+    title: str
+    date: signals.DateMatch | None
+    fields: dict[str, str]
+    authors: list[str]
+    crumbs: list[str]
+    site: str
+    url: str | None
+    blocks: list[Block]
+    text: str
+    guesses: list[str] = field(default_factory=list)
+
+
+def read(text: str, url: str | None = None) -> Page:
+    """Read a decoded HTML page; `url` is where it was fetched from, if known
+    (else the page's canonical or og:url, if it states one)."""
+    root = tree(text)
+    shown = page_text(root)
+    reading = webpage.read(shown)
+    said = stated(root)
+    base = url or _absolute(said["url"])
+    fields = dict(reading.fields)
+    for key in ("source", "editor"):
+        if said[key] and key not in fields:
+            fields[key] = said[key]
+    authors = [said["author"]] if said["author"] else list(reading.authors)
+    title = headline(root, said["title"], reading.title)
+    site = said["site"] or (urlsplit(base).hostname if base else "") or ""
+    return Page(
+        title=title,
+        date=_when(said["date"], reading),
+        fields=fields,
+        authors=authors,
+        crumbs=[said["section"]] if said["section"] else reading.crumbs,
+        site=site,
+        url=base,
+        blocks=article(extract(text, base)),
+        text=shown,
+        guesses=[] if title and title != reading.title else list(reading.guesses),
+    )
+
+
+def _absolute(url: str) -> str | None:
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def boilerplate_lines(text: str) -> list[str]:
+    """Lines the page shows that are not in its document: menus, link lists,
+    footers (the original, copied unchanged, keeps them)."""
+    page = read(text)
+    kept = cjk.compact(page.title + "".join(b.text for b in page.blocks))
+    return [x for x in page.text.split("\n") if cjk.compact(x) not in kept]
+
+
+def document(
+    page: Page, source: Source, options: ImportOptions, extra: dict[str, object] | None = None
+) -> Record:
+    """The page as the text importer would write it, with `extra` front matter."""
+    if options.date is not None:
+        date_text, day = options.date.isoformat(), options.date
+    elif page.date is not None:
+        date_text, day = signals.format_date(page.date), page.date.value.date()
+    else:
+        day = source.modified or dt.date.today()
+        date_text = day.isoformat()
+    title = page.title or source.stem
+    guesses = [
+        *page.guesses,
+        *([] if page.blocks else ["no article text found; the document holds only the title"]),
+        *([] if page.title else ["no title found; titled by the file name"]),
+        *([] if options.date or page.date else [f"no date found; dated {day}"]),
+    ]
+    origin = options.publication or page.fields.get("source", "")
+    author = "、".join(page.authors) or origin
+    folder = PurePosixPath("web", safe_component(page.site or origin or "web"))
+    front = front_matter(
+        title=title,
+        date=date_text,
+        kind=webpage.KIND,
+        categories=["网页", *page.crumbs],
+        author=author,
+        source=origin if origin != author else None,
+        editor=page.fields.get("editor"),
+        original_url=page.url,
+        **(extra or {}),
+    )
+    notes = [f"{source.name}: {guess}" for guess in guesses]
+    name = f"{day.isoformat()}-{short_title(title)}.md"
+    return Record(folder / name, front, body([b.html for b in page.blocks]), notes)
+
+
+def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
+    record = document(read(text), source, options)
+    note = charset(source.data)[1]
+    if note:
+        record.notes.insert(0, f"{source.name}: {note}")
+    return [record]
