@@ -18,6 +18,9 @@ Printed per issue and in total, the labelled issues and the held-out one
 - lost: source lines in no document (body or front matter) and not among
   the lines the importer keeps aside (`boilerplate_lines`);
 - refused (ImportFailed) and tracebacks (anything else).
+
+`--variant no-contents` and `--variant wrapped` measure the same issues
+without their table of contents, or hard-wrapped as a PDF gives them.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from import_accuracy import _share  # noqa: E402
 
 from sitegen.errors import ImportFailed  # noqa: E402
 from sitegen.importers import REGISTRY, ImportOptions, Record, parse_source, read_source  # noqa: E402
-from sitegen.importers.cjk import compact  # noqa: E402
+from sitegen.importers.cjk import compact, width  # noqa: E402
+from sitegen.importers.records import Source  # noqa: E402
 
 LABELS = REPO / "tests" / "fixtures" / "epaper" / "labels.yml"
 
@@ -77,9 +81,33 @@ def reachable(records: list[Record]) -> str:
     return compact("".join(parts))
 
 
-def score(issue: dict, folder: Path) -> Score:
+def variant(text: str, name: str) -> str:
+    """The issue as another export would give it: `no-contents` cuts the
+    table of contents (all before the first blank line); `wrapped` breaks
+    every line at 38 ems, as a PDF of A4 pages turned into text does."""
+    lines = text.split("\n")
+    if name == "no-contents":
+        return "\n".join(lines[lines.index("") :])
+    if name == "wrapped":
+        return "\n".join(part for line in lines for part in wrap(line, 38.0))
+    return text
+
+
+def wrap(line: str, limit: float) -> list[str]:
+    parts, current = [], ""
+    for char in line:
+        if width(current + char) > limit:
+            parts.append(current)
+            current = ""
+        current += char
+    return [*parts, current]
+
+
+def score(issue: dict, folder: Path, name: str = "as-is") -> Score:
     result = Score(issue["file"], bool(issue.get("heldout")))
-    source = read_source(folder / issue["file"])
+    original = read_source(folder / issue["file"])
+    text = variant(original.text, name)
+    source = Source(original.name, text.encode("utf-8"), text, original.modified)
     try:
         records = parse_source(source, ImportOptions())
     except ImportFailed as exc:
@@ -107,7 +135,8 @@ def score(issue: dict, folder: Path) -> Score:
     whole = [s for s in wanted if any(compact(s) in p for p in body)]
     result.sentences = (len(whole), len(wanted))
     result.misses += [f"sentence not whole: {s}" for s in wanted if s not in whole]
-    furniture = [compact(x) for x in issue["boilerplate"]]
+    printed = set(text.split("\n"))
+    furniture = [compact(x) for x in issue["boilerplate"] if x in printed]
     leaks = [x for x in furniture if any(x == p or (len(x) >= 3 and x in p) for p in body)]
     result.leaked = (len(leaks), len(furniture))
     result.misses += [f"leaked: {x}" for x in leaks]
@@ -156,9 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--misses", action="store_true", help="list what was missed")
+    parser.add_argument(
+        "--variant",
+        choices=["as-is", "no-contents", "wrapped"],
+        default="as-is",
+        help=variant.__doc__,
+    )
     args = parser.parse_args(argv)
     issues = yaml.safe_load(args.labels.read_text(encoding="utf-8"))["issues"]
-    scores = [score(issue, args.labels.parent) for issue in issues]
+    scores = [score(issue, args.labels.parent, args.variant) for issue in issues]
     for title, heldout in (("labelled", False), ("held out", True)):
         group = [s for s in scores if s.heldout == heldout]
         if group:

@@ -21,7 +21,7 @@ from sitegen.importers import (
     parse_source,
     read_source,
 )
-from sitegen.importers.cjk import compact
+from sitegen.importers.cjk import compact, width
 from sitegen.importers.records import Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "epaper"
@@ -156,3 +156,31 @@ def test_import_and_build_show_the_issue_and_its_articles(tmp_path: Path) -> Non
     first = label["labels"][0]
     shown = [p for p in pages if compact(first["last"]) in compact(html.unescape(p))]
     assert any(first["title"] in html.unescape(p) for p in shown)
+
+
+def hard_wrapped(text: str, limit: float = 38.0) -> str:
+    """The text as a PDF of A4 pages gives it: every line broken at `limit` ems."""
+    result = []
+    for line in text.split("\n"):
+        current = ""
+        for char in line:
+            if width(current + char) > limit:
+                result.append(current)
+                current = ""
+            current += char
+        result.append(current)
+    return "\n".join(result)
+
+
+@pytest.mark.parametrize("label", ISSUES[:2], ids=NAMES[:2])
+def test_a_hard_wrapped_issue_reads_the_same(label: dict) -> None:
+    text = hard_wrapped((FIXTURES / label["file"]).read_text(encoding="utf-8"))
+    source = Source(label["file"], text.encode(), text)
+    records = parse_source(source, ImportOptions())
+    found = {r.front["title"]: blocks(r) for r in articles(records)}
+    assert sorted(found) == sorted(w["title"] for w in label["labels"])
+    body = [b for paras in found.values() for b in paras]
+    for sentence in label["sentences"]:
+        assert any(compact(sentence) in b for b in body), sentence
+    for wanted in label["labels"]:
+        assert compact(wanted["first"]) in found[wanted["title"]][0]

@@ -158,6 +158,7 @@ class Chunk:
     lines: list[str]
     page: int | None
     breaks: set[int] = field(default_factory=set)  # a footer came before lines[i]
+    full: float | None = None  # a hard-wrapped text's line width (see `full_width`)
 
 
 @dataclass
@@ -287,8 +288,9 @@ def _chunks(
             page = found[0]
         spans.append((left + 1, right, page))
     result = []
+    full = full_width(lines)
     for first, last, page in spans:
-        chunk = Chunk([], page)
+        chunk = Chunk([], page, full=full)
         broken = False
         for i in range(first, last):
             role = issue.roles.get(i)
@@ -303,6 +305,16 @@ def _chunks(
         if chunk.lines:
             result.append(chunk)
     return result
+
+
+def full_width(lines: list[str]) -> float | None:
+    """The width a PDF filled its lines to, when most lines are that full
+    (a text hard-wrapped at the page width); None when each line is a paragraph."""
+    widths = sorted(cjk.width(x) for x in lines if cjk.width(x) >= 10)
+    if len(widths) < 20:
+        return None
+    full = widths[len(widths) * 9 // 10] - 2
+    return full if sum(1 for w in widths if w >= full) >= 0.4 * len(widths) else None
 
 
 def _find_facts(lines: list[str], issue: Issue, markers: dict[int, Marker], end: int) -> None:
@@ -369,7 +381,11 @@ def rejoin(chunk: Chunk, titles: dict[str, str]) -> tuple[list[str], int]:
     marked = False
     for index, line in enumerate(chunk.lines):
         text = line.strip()
-        if result and index in chunk.breaks and _runs_on(result[-1], text, head is not None):
+        broken = index in chunk.breaks and bool(result)
+        if result and (
+            (broken and _runs_on(result[-1], text, head is not None))
+            or _wraps(chunk.lines[index - 1], text, chunk.full)
+        ):
             result[-1] = cjk.join_lines(result[-1], text)
             continue
         special = is_byline(text) or cjk.subtitle_text(text) is not None
@@ -390,6 +406,17 @@ def _completes(lines: list[str], titles: dict[str, str]) -> bool:
     """The last line (with the one above it, when a title is wrapped) is a listed title."""
     last = cjk.compact(lines[-1])
     return last in titles or (len(lines) > 1 and cjk.compact(lines[-2]) + last in titles)
+
+
+def _wraps(before: str, after: str, full: float | None) -> bool:
+    """A line hard-wrapped onto the next: no line starts with a closing mark
+    nor with the second half of a dash (`——`), and a full line that ends no
+    sentence goes on."""
+    if _CLOSER.match(after) or (before.rstrip().endswith("—") and after.startswith("—")):
+        return True
+    if full is None or cjk.width(before) < full or cjk.ends_sentence(before):
+        return False
+    return not (cjk.is_special(after) or is_byline(after))
 
 
 def _runs_on(before: str, after: str, in_body: bool) -> bool:
