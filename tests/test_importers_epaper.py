@@ -184,3 +184,16 @@ def test_a_hard_wrapped_issue_reads_the_same(label: dict) -> None:
         assert any(compact(sentence) in b for b in body), sentence
     for wanted in label["labels"]:
         assert compact(wanted["first"]) in found[wanted["title"]][0]
+
+
+def test_one_article_with_its_header_line_needs_no_flags() -> None:
+    text = (
+        "《江城日报》（2022年04月08日 第 03 版）\n\n春耕备耕有序推进\n\n本报记者 王琳\n\n"
+        "连日来，吉林市一手抓疫情防控、一手抓备耕生产，全力以赴保障春耕生产。\n\n"
+        "记者了解到，全市春耕物资储备充足。\n"
+    )
+    records = parse_source(Source("a.txt", text.encode(), text), ImportOptions())
+    issue, article = records
+    assert str(article.path) == "newspapers/江城日报/2022-04-08/page-03-01-春耕备耕有序推进.md"
+    assert (article.front["page"], article.front["authors"]) == (3, ["王琳"])
+    assert "pages" not in issue.front and issue.notes == []

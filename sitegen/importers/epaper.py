@@ -123,11 +123,12 @@ def is_byline(line: str) -> bool:
 
 
 def is_whole_issue(text: str) -> bool:
-    """Header lines naming a page, or several page sections: more than one page."""
+    """Several header lines, or several page sections: more than one article
+    or page. (One such line may be a single page's own running head.)"""
     lines = text.split("\n")
     markers = sum(1 for x in lines if marker(x))
     sections = sum(1 for x in lines if section(x))
-    return markers >= 1 or sections >= 2
+    return markers >= 2 or sections >= 2
 
 
 def detect(text: str) -> float:
@@ -547,6 +548,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     if date is None:
         date = source.modified or dt.date.today()
         notes.append(f"no date found; dated {date} (pass --date YYYY-MM-DD)")
+    if options.page is not None:
+        notes.append("--page is left aside: each article's page is its header line's")
     titles = {cjk.compact(e.title): e.title for e in issue.entries}
     pairs = columns.pair_counts(lines)
     read_chunks = [(chunk, read_article(chunk, titles, pairs)) for chunk in issue.chunks]
@@ -584,7 +587,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         publication=publication,
         publication_kind="newspaper",
         issue=common["issue"],
-        pages=pages or None,
+        pages=(pages or None) if is_whole_issue(text) else None,
         sections={p: issue.sections[p] for p in sorted(issue.sections)} or None,
         editors={p: issue.editors[p] for p in sorted(issue.editors)} or None,
         pictures=pictures,

@@ -131,6 +131,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     missing = [
         flag for flag, value in (("--publication", publication), ("--date", date)) if not value
     ]
+    if missing and any(epaper.marker(x) for x in lines):
+        return epaper.parse(text, source, options)
     if missing:
         raise ImportFailed(
             "this newspaper page has no masthead giving its "
