@@ -18,6 +18,7 @@ from sitegen.importers import (
     ImportOptions,
     Record,
     detect_kind,
+    epaper,
     parse_source,
     read_source,
 )
@@ -197,3 +198,27 @@ def test_one_article_with_its_header_line_needs_no_flags() -> None:
     assert str(article.path) == "newspapers/江城日报/2022-04-08/page-03-01-春耕备耕有序推进.md"
     assert (article.front["page"], article.front["authors"]) == (3, ["王琳"])
     assert "pages" not in issue.front and issue.notes == []
+
+
+@pytest.mark.parametrize(
+    ("line", "paper", "day", "page"),
+    [
+        ("《江城日报》（2022年04月08日 第 01 版）", "江城日报", "2022-04-08", 1),
+        ("《 江城日报 》（ 2022年4月8日 01 版）", "江城日报", "2022-04-08", 1),
+        ("白山晨报 2020-02-03 第3版", "白山晨报", "2020-02-03", 3),
+        ("【松江晚报】2021年8月3日 星期二 第12版", "松江晚报", "2021-08-03", 12),
+        ("来源：江城日报 2022-04-08 第3版", "江城日报", "2022-04-08", 3),
+        ("2022年04月06日 星期三 第3版：要闻", None, "2022-04-06", 3),
+    ],
+)
+def test_header_lines_of_any_paper(line: str, paper: str | None, day: str, page: int) -> None:
+    found = epaper.marker(line)
+    assert found is not None
+    assert (found.publication, found.date.isoformat(), found.page) == (paper, day, page)
+
+
+@pytest.mark.parametrize(
+    "line", ["2022年4月8日，全市开展第3版防控方案培训。", "第 3 页", "今日4版", "本报记者 王琳"]
+)
+def test_sentences_and_footers_are_no_header_lines(line: str) -> None:
+    assert epaper.marker(line) is None

@@ -78,7 +78,9 @@ class Marker:
 
 def marker(line: str) -> Marker | None:
     """`《X报》（2022年04月08日 第 01 版）` or `X报 2022-04-08 第3版`: a short
-    line holding a date and a page, and no sentence."""
+    line holding a date and a page, and no sentence. The paper is the name
+    in 《》, else the last run of ideographs before the date (`【X报】`,
+    `来源：X报`)."""
     text = line.strip()
     if not text or cjk.width(text) > 60 or "。" in text:
         return None
@@ -87,8 +89,8 @@ def marker(line: str) -> Marker | None:
     if not page:
         return None
     named = _NAMED.search(text)
-    before = re.sub(r"[\s【\[（(<]+", "", text[: dates[0].start])
-    name = named.group(1).strip() if named else before if 2 <= len(before) <= 12 else None
+    runs = re.findall(r"[\u4e00-\u9fff·]{2,12}", text[: dates[0].start])
+    name = named.group(1).strip() if named else runs[-1] if runs else None
     return Marker(name, dates[0].value.date(), int(page.group(1) or page.group(2)))
 
 
