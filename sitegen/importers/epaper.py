@@ -417,13 +417,18 @@ def _wraps(before: str, after: str, full: float | None) -> bool:
     sentence goes on."""
     if _CLOSER.match(after) or (before.rstrip().endswith("—") and after.startswith("—")):
         return True
-    if full is None or cjk.width(before) < full or cjk.ends_sentence(before):
+    if full is None or cjk.width(before) < full or _ends_block(before):
         return False
-    return not (cjk.is_special(after) or is_byline(after))
+    return not (is_byline(after) or cjk.subtitle_text(after) is not None)
+
+
+def _ends_block(line: str) -> bool:
+    """A sentence, a photo credit (`… 本报记者 X 摄`) or a closing signature ends a block."""
+    return cjk.ends_sentence(line) or signals.is_caption(line) or bool(cjk.dateline(line))
 
 
 def _runs_on(before: str, after: str, in_body: bool) -> bool:
-    if cjk.ends_sentence(before) or cjk.is_special(after) or is_byline(after):
+    if _ends_block(before) or cjk.is_special(after) or is_byline(after):
         return False
     plainly = bool(re.search(r"[，、；：“（《]$", before) or _CLOSER.match(after))
     return in_body or plainly or cjk.width(before) > columns.HEADING_MAX
