@@ -22,6 +22,7 @@ from sitegen.importers import (
     cjk,
     htmlpage,
     newspaper,
+    pdfpaper,
     periodical,
     post,
     webpage,
@@ -43,10 +44,13 @@ __all__ = [
 ]
 
 REGISTRY: dict[str, ModuleType] = {
-    m.KIND: m for m in (post, htmlpage, newspaper, periodical, webpage)
+    m.KIND: m for m in (post, htmlpage, newspaper, periodical, webpage, pdfpaper)
 }
 """In order of precedence: of two importers equally sure, the first wins
 (markup from the first byte is HTML even though a page's words look like a scrape)."""
+
+BINARY: tuple[ModuleType, ...] = (pdfpaper,)
+"""Importers of formats known by their bytes (`sniff`), never decoded as text."""
 
 MIN_CONFIDENCE = 0.3
 
@@ -60,7 +64,8 @@ def choose_kind(text: str) -> tuple[str, str | None]:
     scores = {kind: module.detect(text) for kind, module in REGISTRY.items()}
     best = max(scores, key=lambda kind: scores[kind])
     if scores[best] < MIN_CONFIDENCE:
-        hint = "pass --kind " + "|".join(REGISTRY) + " to choose"
+        texts = [kind for kind, module in REGISTRY.items() if module not in BINARY]
+        hint = "pass --kind " + "|".join(texts) + " to choose"
         return FALLBACK, f"kind not recognised; read as a web page or plain text ({hint})"
     return best, None
 
@@ -70,12 +75,19 @@ def detect_kind(text: str, path: Path | str | None = None) -> str:
     return choose_kind(text)[0]
 
 
+def binary_kind(data: bytes) -> str | None:
+    """The kind a file's bytes declare (a PDF starts with `%PDF-`), or None for a text."""
+    return next((m.KIND for m in BINARY if m.sniff(data)), None)
+
+
 def read_source(path: Path) -> Source:
     try:
         data = path.read_bytes()
         modified = dt.date.fromtimestamp(path.stat().st_mtime)
     except OSError as exc:
         raise ImportFailed(f"cannot read the file: {exc.strerror}", path=path) from exc
+    if binary_kind(data):
+        return Source(path.name, data, "", modified)
     return Source(path.name, data, decode(data, path), modified)
 
 
@@ -88,6 +100,13 @@ def decode(data: bytes, path: Path) -> str:
 
 
 def parse_source(source: Source, options: ImportOptions) -> list[Record]:
+    binary = binary_kind(source.data)
+    if binary is not None:
+        records = REGISTRY[binary].parse(source.text, source, options)
+        if options.kind not in ("auto", binary):
+            note = f"{source.name}: read as {binary} by its content, not as --kind {options.kind}"
+            records[0].notes.insert(0, note)
+        return records
     if options.kind != "auto":
         return REGISTRY[options.kind].parse(source.text, source, options)
     kind, warning = choose_kind(source.text)

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-KINDS = ("auto", "post", "newspaper", "periodical", "webpage", "html")
+KINDS = ("auto", "post", "newspaper", "periodical", "webpage", "pdf", "html")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,8 @@ class ImportOptions:
 
 @dataclass(frozen=True)
 class Source:
-    """One file being imported: its name, raw bytes and decoded text."""
+    """One file being imported: its name, raw bytes and decoded text ("" for
+    a binary format such as PDF, whose importer reads `data`)."""
 
     name: str
     data: bytes
@@ -64,6 +65,8 @@ class Record:
     body: str
     notes: list[str] = field(default_factory=list)
     """Warnings for the user about this document (text left unplaced, …)."""
+    data: bytes | None = None
+    """The bytes of a file that is no document (a page image), written as they are."""
 
 
 # --- front matter ---------------------------------------------------------------

@@ -3,8 +3,8 @@
 Everything is checked before the first byte is written: every target stays
 inside content/, no two sources claim one file. Then, source by source, the
 documents an earlier import of the same file left are removed (found by the
-`source_file`/`source_sha256` they record), the new ones written, and the
-original copied next to them unchanged.
+`source_file`/`source_sha256` they record, with the page images they name),
+the new ones written, and the original copied next to them unchanged.
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def plan(batch: Batch, into: PurePosixPath | None) -> Plan:
         )
         for record in records:
             rel = target(record.path, into)
+            if record.data is not None:
+                files.append((rel, record.data))
+                continue
             front = record.front
             if front is not None:
                 front = dict(front)
@@ -131,11 +134,23 @@ def remove_previous(source: Source, new: list[PurePosixPath], content_dir: Path)
             if points or front.get("source_sha256") == source.sha256:
                 path.unlink()
                 removed += 1
+                for name in page_images(front):
+                    (folder / name).unlink(missing_ok=True)
     for rel in old_copies:
         path = content_dir / rel
         if path.exists() and rel not in originals:
             path.unlink()
     return removed
+
+
+def page_images(front: dict) -> list[str]:
+    """The file names of the page images an issue document shows: files of
+    its own, next to it, that go when it goes."""
+    images = front.get("page_images")
+    if not isinstance(images, list):
+        return []
+    names = [i.get("image") for i in images if isinstance(i, dict)]
+    return [n for n in names if isinstance(n, str) and n.strip(".") and not set("/\\") & set(n)]
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
