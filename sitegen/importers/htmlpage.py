@@ -393,6 +393,14 @@ def _furniture(line: str) -> bool:
     return webpage.is_meta(line) or signals.boilerplate_score(line) >= webpage.FURNITURE
 
 
+def _notice(text: str) -> bool:
+    """What the text rules drop at an article's end even in a sentence: a
+    short notice or link (`未经授权，不得转载`, `上手机新浪网 ent.sina.cn`)."""
+    short = cjk.width(text) <= 60
+    notice = signals.NOTICES.search(text) or signals.has_link(text)
+    return short and bool(notice) or signals.boilerplate_score(text) >= webpage.FURNITURE
+
+
 def article(blocks: list[Block]) -> list[Block]:
     """The blocks most of whose lines the text rules keep, with the images,
     captions and tables of data between them or just before them."""
@@ -405,6 +413,8 @@ def article(blocks: list[Block]) -> list[Block]:
         for index, lines in enumerate(analysed)
         if any(lines) and 2 * sum(owners[i] == index for i in prose) >= len(lines)
     ]
+    while chosen and _notice(blocks[chosen[-1]].text):
+        chosen.pop()
     if not chosen:
         return [b for b in blocks if b.images]
     first = chosen[0]
@@ -440,9 +450,10 @@ def read(text: str, url: str | None = None) -> Page:
     (else the page's canonical or og:url, if it states one)."""
     root = tree(text)
     shown = page_text(root)
-    reading = webpage.read(shown)
     said = stated(root)
     base = url or _absolute(said["url"])
+    blocks = article(extract(text, base))
+    reading = webpage.read(_up_to(shown, blocks))
     fields = dict(reading.fields)
     for key in ("source", "editor"):
         if said[key] and key not in fields:
@@ -458,10 +469,27 @@ def read(text: str, url: str | None = None) -> Page:
         crumbs=[said["section"]] if said["section"] else reading.crumbs,
         site=site,
         url=base,
-        blocks=article(extract(text, base)),
+        blocks=blocks,
         text=shown,
         guesses=[] if title and title != reading.title else list(reading.guesses),
     )
+
+
+AFTER = 30
+"""Lines after the article the text rules still read (editor, date at the foot)."""
+
+
+def _up_to(shown: str, blocks: list[Block]) -> str:
+    """The page's text down to a little after the article, and any
+    breadcrumb further down: link lists down there, whose prose may
+    outweigh a short article, are not read."""
+    lines = shown.split("\n")
+    last = cjk.compact(blocks[-1].lines[-1]) if blocks and blocks[-1].lines else ""
+    ends = [i for i, x in enumerate(lines) if last and last in cjk.compact(x)]
+    if not ends:
+        return shown
+    cut = ends[-1] + 1 + AFTER
+    return "\n".join(lines[:cut] + [x for x in lines[cut:] if signals.breadcrumb(x)])
 
 
 def _absolute(url: str) -> str | None:
