@@ -222,3 +222,10 @@ def test_header_lines_of_any_paper(line: str, paper: str | None, day: str, page:
 )
 def test_sentences_and_footers_are_no_header_lines(line: str) -> None:
     assert epaper.marker(line) is None
+
+
+def test_bare_numbers_are_footers_only_when_they_count_up() -> None:
+    table = ["一表读懂", "援长队员", "386", "扫码人员", "780", "第 2 页"]
+    assert epaper.footers(table) == [5]
+    pages = ["正文一，", "1", "正文二，", "2", "正文三。", "3"]
+    assert epaper.footers(pages) == [1, 3, 5]

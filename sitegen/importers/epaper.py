@@ -99,6 +99,18 @@ def is_footer(line: str) -> bool:
     return bool(_FOOTER.match(line))
 
 
+def footers(lines: list[str]) -> list[int]:
+    """Where the footers are. A bare number (`12`) is one only when the bare
+    numbers of the text count up one by one, as page numbers do (a page or
+    two may be lost); a table's figures don't."""
+    found = [i for i, x in enumerate(lines) if x.strip() and is_footer(x)]
+    bare = [i for i in found if lines[i].strip().isdigit()]
+    numbers = [int(lines[i]) for i in bare]
+    steps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
+    counting = bool(steps) and all(0 < step <= 2 for step in steps)
+    return [i for i in found if counting or i not in bare]
+
+
 def section(line: str) -> tuple[int, str] | None:
     """`第02版：要闻` (or `02版 要闻`, `第2版`): a page and its name."""
     match = _SECTION.match(line)
@@ -137,8 +149,8 @@ def detect(text: str) -> float:
     lines = text.split("\n")
     markers = sum(1 for x in lines if marker(x))
     sections = sum(1 for x in lines if section(x))
-    footers = sum(1 for x in lines if x.strip() and is_footer(x))
-    score = 0.5 * min(markers, 2) + 0.25 * min(sections, 2) + 0.1 * (footers >= 2)
+    printed = len(footers(lines))
+    score = 0.5 * min(markers, 2) + 0.25 * min(sections, 2) + 0.1 * (printed >= 2)
     return min(1.0, score)
 
 
@@ -183,9 +195,7 @@ def read(text: str) -> Issue:
     lines = text.split("\n")
     markers = {i: m for i, x in enumerate(lines) if (m := marker(x))}
     roles: dict[int, str] = {i: "marker" for i in markers}
-    for i, line in enumerate(lines):
-        if line.strip() and is_footer(line) and i not in roles:
-            roles[i] = "footer"
+    roles.update({i: "footer" for i in footers(lines) if i not in roles})
     _mark_running_heads(lines, roles)
     first = min(markers, default=len(lines))
     leading = not any(_is_paragraph(lines[i]) for i in range(first) if i not in roles)
