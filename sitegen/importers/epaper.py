@@ -196,7 +196,8 @@ def read(text: str) -> Issue:
     markers = {i: m for i, x in enumerate(lines) if (m := marker(x))}
     roles: dict[int, str] = {i: "marker" for i in markers}
     roles.update({i: "footer" for i in footers(lines) if i not in roles})
-    _mark_running_heads(lines, roles)
+    papers = {m.publication for m in markers.values() if m.publication}
+    _mark_running_heads(lines, roles, papers)
     first = min(markers, default=len(lines))
     leading = not any(_is_paragraph(lines[i]) for i in range(first) if i not in roles)
     end = _contents_end(lines, roles, first if leading else None)
@@ -220,20 +221,31 @@ def _is_paragraph(line: str) -> bool:
     return cjk.width(line) >= 16 and cjk.ends_sentence(line) and not signals.is_link_item(line)
 
 
-def _mark_running_heads(lines: list[str], roles: dict[int, str]) -> None:
-    """The first line after a footer is a running head when it is short, ends
-    no sentence and is printed again (or names a date); so is every repeat."""
+def _mark_running_heads(lines: list[str], roles: dict[int, str], papers: set[str]) -> None:
+    """A running head is a short line that ends no sentence, is no byline,
+    and either opens a page (the first line after a footer, printed again or
+    dated) or is printed on page after page (three times or more, for
+    exports without footers) with a date or the paper's name in it; every
+    repeat of it is one too."""
     counts = Counter(cjk.compact(x) for x in lines if x.strip())
+
+    def head_like(text: str) -> bool:
+        return cjk.width(text) <= 40 and not cjk.ends_sentence(text) and not is_byline(text)
+
     heads = set()
     for i in [i for i, role in roles.items() if role == "footer"]:
         after = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
-        if after is None or after in roles:
+        if after is None or after in roles or not head_like(lines[after]):
             continue
-        text = lines[after]
-        if cjk.width(text) > 40 or cjk.ends_sentence(text) or is_byline(text):
+        if counts[cjk.compact(lines[after])] >= 2 or signals.find_dates(lines[after]):
+            heads.add(cjk.compact(lines[after]))
+    for i, line in enumerate(lines):
+        key = cjk.compact(line)
+        if i in roles or not key or key in heads:
             continue
-        if counts[cjk.compact(text)] >= 2 or signals.find_dates(text):
-            heads.add(cjk.compact(text))
+        named = signals.find_dates(line) or any(p in line for p in papers)
+        if counts[key] >= 3 and head_like(line) and named:
+            heads.add(key)
     for i, line in enumerate(lines):
         if i not in roles and line.strip() and cjk.compact(line) in heads:
             roles[i] = "running"
