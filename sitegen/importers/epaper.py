@@ -593,8 +593,10 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     records: list[Record] = []
     orders: Counter[int] = Counter()
     last_page = 1
+    placed: list[tuple[int, Article]] = []
     for chunk, article in read_chunks:
         page = chunk.page or _listed_page(article.title, issue.entries) or last_page
+        placed.append((page, article))
         if chunk.page is None and article.kind == "article":
             notes.append(f"{article.title!r}: no page given; placed on page {page}")
         if article.guessed and article.kind == "article":
@@ -622,8 +624,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         pictures=pictures,
         contents=[e.title for e in issue.entries],
     )
-    blocks = [b for _, a in read_chunks if a.kind != "advert" for b in _issue_blocks(a)]
     notes = [f"{source.name}: {note}" for note in notes]
+    blocks = _issue_blocks(placed, issue.sections)
     return [Record(folder / "issue.md", issue_front, body(blocks), notes), *records]
 
 
@@ -661,9 +663,19 @@ def _article_blocks(article: Article) -> list[str]:
     return [paragraph(p) for p in article.paragraphs]
 
 
-def _issue_blocks(article: Article) -> list[str]:
-    """The chunk as printed, its title as a heading: nothing of it is lost."""
-    titled = [x for x in article.head if cjk.compact(x) in cjk.compact(article.title)]
-    blocks = [paragraph(article.title, "h2")] if titled else []
-    blocks.extend(paragraph(x) for x in article.head if x not in titled)
-    return blocks + [paragraph(x) for x in article.text]
+def _issue_blocks(placed: list[tuple[int, Article]], sections: dict[int, str]) -> list[str]:
+    """The whole cleaned text page by page, each article as printed under its
+    title: nothing of it is lost but the adverts, which are kept aside."""
+    blocks: list[str] = []
+    current = None
+    for page, article in placed:
+        if article.kind == "advert":
+            continue
+        if page != current:
+            blocks.append(paragraph(f"第{page}版 {sections.get(page, '')}".strip(), "h2"))
+            current = page
+        titled = [x for x in article.head if cjk.compact(x) in cjk.compact(article.title)]
+        blocks.extend([paragraph(article.title, "h3")] if titled else [])
+        blocks.extend(paragraph(x) for x in article.head if x not in titled)
+        blocks.extend(paragraph(x) for x in article.text)
+    return blocks
