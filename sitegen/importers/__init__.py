@@ -25,6 +25,7 @@ from sitegen.importers import (
     pdfpaper,
     periodical,
     post,
+    webarchive,
     webpage,
     writer,
 )
@@ -44,12 +45,12 @@ __all__ = [
 ]
 
 REGISTRY: dict[str, ModuleType] = {
-    m.KIND: m for m in (post, htmlpage, newspaper, periodical, webpage, pdfpaper)
+    m.KIND: m for m in (post, htmlpage, newspaper, periodical, webpage, pdfpaper, webarchive)
 }
 """In order of precedence: of two importers equally sure, the first wins
 (markup from the first byte is HTML even though a page's words look like a scrape)."""
 
-BINARY: tuple[ModuleType, ...] = (pdfpaper,)
+BINARY: tuple[ModuleType, ...] = (pdfpaper, webarchive)
 """Importers of formats known by their bytes (`sniff`), never decoded as text."""
 
 MIN_CONFIDENCE = 0.3

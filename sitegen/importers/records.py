@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-KINDS = ("auto", "post", "newspaper", "periodical", "webpage", "pdf", "html")
+KINDS = ("auto", "post", "newspaper", "periodical", "webpage", "pdf", "html", "warc")
 
 
 @dataclass(frozen=True)

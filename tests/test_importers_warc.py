@@ -1,0 +1,217 @@
+"""Web archives: a WARC of every devset page, made here with warcio's writer,
+with small real PNGs at the image URLs the pages show, imported in one
+command; then built and opened in Chromium with the network off."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import yaml
+from test_search_browser import browser, serve  # noqa: F401 - fixtures
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.errors import ImportFailed
+from sitegen.importers import ImportOptions, htmlpage, import_files, parse_source, read_source
+from sitegen.report import BufferReporter
+
+WEB = Path(__file__).parent / "fixtures" / "web"
+PAGES = sorted(WEB.glob("*.html"))
+
+
+def png(width: int = 4, height: int = 3) -> bytes:
+    """A real PNG of `width` × `height` red pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def url_of(page: Path) -> str:
+    return f"https://news.example.cn/{page.stem}/index.html"
+
+
+def response(writer: WARCWriter, url: str, status: str, mime: str, payload: bytes) -> None:
+    headers = StatusAndHeaders(status, [("Content-Type", mime)], protocol="HTTP/1.1")
+    record = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(payload), http_headers=headers
+    )
+    writer.write_record(record)
+
+
+def make_warc(pages: list[Path], gzip: bool = True) -> bytes:
+    """Every page as a 200 response, a PNG at each image URL its article
+    shows, and one redirect, one 404, one script and one revisit to skip."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=gzip)
+    for page in pages:
+        data = page.read_bytes()
+        response(writer, url_of(page), "200 OK", "text/html", data)
+        shown = htmlpage.read(htmlpage.decode(data), url=url_of(page)).blocks
+        for number, image in enumerate(sorted({u for block in shown for u in block.images})):
+            response(writer, image, "200 OK", "image/png", png(4 + number))
+    response(writer, "https://news.example.cn/old", "301 Moved Permanently", "text/html", b"")
+    response(writer, "https://news.example.cn/gone", "404 Not Found", "text/html", b"<html></html>")
+    response(writer, "https://news.example.cn/a.js", "200 OK", "application/javascript", b"1;")
+    revisit = writer.create_revisit_record(
+        url_of(pages[0]),
+        digest="sha1:AAAA",
+        refers_to_uri=url_of(pages[0]),
+        refers_to_date="2022-04-10T00:00:00Z",
+    )
+    writer.write_record(revisit)
+    return out.getvalue()
+
+
+def front_and_body(path: Path) -> tuple[dict, str]:
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, BufferReporter, list[Path]]:
+    folder = tmp_path_factory.mktemp("warc")
+    archive = folder / "devset.warc.gz"
+    archive.write_bytes(make_warc(PAGES))
+    (folder / "site.yml").write_text("title: 网页存档\n", encoding="utf-8")
+    reporter = BufferReporter()
+    written = import_files([archive], ImportOptions(), folder / "content", reporter)
+    return folder, archive, reporter, written
+
+
+def test_every_page_becomes_a_document_and_the_rest_is_counted(site) -> None:
+    _, _, reporter, written = site
+    documents = [p for p in written if p.suffix == ".md"]
+    assert len(documents) == len(PAGES)
+    titles = {front_and_body(p)[0]["title"] for p in documents}
+    assert "曹方新碟发布会创意无限 特制入场门票体现心意" in titles
+    [summary] = [w for w in reporter.warnings if "page(s)" in w]
+    assert f"{len(PAGES)} page(s)" in summary
+    for skipped in ("1 redirects", "1 revisits", "1 status 404", "1 not HTML or image"):
+        assert skipped in summary
+
+
+def test_provenance_names_the_record(site) -> None:
+    folder, archive, _, written = site
+    documents = [p for p in written if p.suffix == ".md"]
+    records = {}
+    with archive.open("rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            records[iterator.get_record_offset()] = record.rec_headers.get_header("WARC-Target-URI")
+    for path in documents:
+        front, _ = front_and_body(path)
+        assert records[front["warc_offset"]] == front["original_url"]
+        assert front["warc_date"].endswith("Z")
+        assert (folder / "content" / front["source_file"]).read_bytes() == archive.read_bytes()
+        assert front["kind"] == "webpage"
+
+
+def test_captured_images_are_copied_and_linked(site) -> None:
+    folder, _, _, written = site
+    [document] = [p for p in written if p.name.startswith("2009-11-09-曹方")]
+    _, body = front_and_body(document)
+    assert "gtimg.com" not in body
+    local = {p for p in written if p.suffix == ".png" and p.parent.name == document.stem}
+    assert {p.read_bytes() for p in local} == {png(4), png(5)}
+    for image in local:
+        assert f'src="/{quote(image.relative_to(folder / "content").as_posix())}"' in body
+
+
+def test_a_wacz_and_a_plain_warc_import_alike(tmp_path: Path) -> None:
+    page = WEB / "qq-2009-caofang.html"
+    plain = tmp_path / "one.warc"
+    plain.write_bytes(make_warc([page], gzip=False))
+    wacz = tmp_path / "one.wacz"
+    with zipfile.ZipFile(wacz, "w") as archive:
+        archive.writestr("archive/data.warc.gz", make_warc([page]))
+        archive.writestr("pages/pages.jsonl", json.dumps({"url": url_of(page)}) + "\n")
+    for path, inner in ((plain, None), (wacz, "archive/data.warc.gz")):
+        written = import_files([path], ImportOptions(), tmp_path / path.stem, BufferReporter())
+        [document] = [p for p in written if p.suffix == ".md"]
+        front, _ = front_and_body(document)
+        assert front["title"] == "曹方新碟发布会创意无限 特制入场门票体现心意"
+        assert front.get("warc_file") == inner
+        assert len([p for p in written if p.suffix == ".png"]) == 2
+
+
+def test_the_site_shows_captured_images_with_the_network_off(site, browser, serve) -> None:  # noqa: F811
+    folder, _, _, _ = site
+    reporter = BufferReporter()
+    build(load_config(folder), reporter)
+    base = serve(folder / "output")
+    [article] = (folder / "output").glob("2009/11/09/曹方*/index.html")
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+
+    def route(handle) -> None:
+        if handle.request.url.startswith(base):
+            handle.continue_()
+        else:
+            outside.append(handle.request.url)
+            handle.abort()
+
+    page.route("**/*", route)
+    page.goto(base + article.parent.relative_to(folder / "output").as_posix() + "/")
+    page.wait_for_load_state("load")
+    for image in page.query_selector_all("article img"):
+        image.scroll_into_view_if_needed()
+    page.wait_for_function("[...document.querySelectorAll('article img')].every(i => i.complete)")
+    widths = page.eval_on_selector_all("article img", "images => images.map(i => i.naturalWidth)")
+    context.close()
+    assert len(widths) == 2 and all(w >= 4 for w in widths)
+    assert not [u for u in outside if "gtimg" in u or "qq.com" in u]
+
+
+def test_an_archive_without_pages_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    response(writer, "https://news.example.cn/old", "301 Moved Permanently", "text/html", b"")
+    response(writer, "https://news.example.cn/a.png", "200 OK", "image/png", png())
+    path = tmp_path / "empty.warc.gz"
+    path.write_bytes(out.getvalue())
+    with pytest.raises(ImportFailed, match="no HTML page"):
+        import_files([path], ImportOptions(), tmp_path / "content", BufferReporter())
+    assert not (tmp_path / "content").exists()
+
+
+def test_kind_is_known_by_bytes_not_by_name(tmp_path: Path) -> None:
+    warc = tmp_path / "page.html"
+    warc.write_bytes(make_warc([WEB / "qq-2009-caofang.html"]))
+    assert parse_source(read_source(warc), ImportOptions())[0].front["warc_offset"] == 0
+    text = tmp_path / "notes.warc.gz"
+    text.write_bytes(gzip.compress("这不是网页存档。\n".encode()))
+    with pytest.raises(ImportFailed):
+        read_source(text)
+
+
+def test_reimporting_an_archive_replaces_its_documents(tmp_path: Path) -> None:
+    path = tmp_path / "one.warc.gz"
+    path.write_bytes(make_warc([WEB / "qq-2009-caofang.html"]))
+    content = tmp_path / "content"
+    first = import_files([path], ImportOptions(), content, BufferReporter())
+    again = import_files([path], ImportOptions(), content, BufferReporter())
+    assert sorted(first) == sorted(again)
+    assert sorted(p for p in content.rglob("*") if p.is_file()) == sorted(set(again))
