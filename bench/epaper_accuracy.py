@@ -19,9 +19,9 @@ Printed per issue and in total, the labelled issues and the held-out one
   the lines the importer keeps aside (`boilerplate_lines`);
 - refused (ImportFailed) and tracebacks (anything else).
 
-`--variant no-contents|no-footers|wrapped` measure the same issues without
-their table of contents, without page footers, or hard-wrapped as a PDF
-gives them.
+`--variant no-contents|no-headers|no-footers|wrapped` measure the same
+issues without their table of contents, header lines or page footers, or
+hard-wrapped as a PDF gives them.
 """
 
 from __future__ import annotations
@@ -84,12 +84,15 @@ def reachable(records: list[Record]) -> str:
 
 def variant(text: str, name: str) -> str:
     """The issue as another export would give it: `no-contents` cuts the
-    table of contents (all before the first blank line); `no-footers` the
-    page footers, leaving running heads alone where pages end; `wrapped`
+    table of contents (all before the first blank line); `no-headers` the
+    articles' header lines; `no-footers` the page footers, leaving running
+    heads alone where pages end; `wrapped`
     breaks every line at 38 ems, as a PDF of A4 pages turned into text does."""
     lines = text.split("\n")
     if name == "no-contents":
         return "\n".join(lines[lines.index("") :])
+    if name == "no-headers":
+        return "\n".join(x for x in lines if not re.search(r"\d{4}.{0,12}第\s*\d+\s*版", x))
     if name == "no-footers":
         return "\n".join(x for x in lines if not re.fullmatch(r"第 \d+ 页|[-—] \d+ [-—]", x))
     if name == "wrapped":
@@ -191,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list what was missed")
     parser.add_argument(
         "--variant",
-        choices=["as-is", "no-contents", "no-footers", "wrapped"],
+        choices=["as-is", "no-contents", "no-headers", "no-footers", "wrapped"],
         default="as-is",
         help=variant.__doc__,
     )

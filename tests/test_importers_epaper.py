@@ -178,7 +178,12 @@ def without_footers(text: str) -> str:
     return "\n".join(x for x in text.split("\n") if not re.fullmatch(r"第 \d+ 页|[-—] \d+ [-—]", x))
 
 
-@pytest.mark.parametrize("change", [hard_wrapped, without_footers])
+def without_headers(text: str) -> str:
+    """The text of an export that prints no header line over its articles."""
+    return "\n".join(x for x in text.split("\n") if not epaper.marker(x))
+
+
+@pytest.mark.parametrize("change", [hard_wrapped, without_footers, without_headers])
 @pytest.mark.parametrize("label", ISSUES[:2], ids=NAMES[:2])
 def test_other_exports_of_an_issue_read_the_same(label: dict, change) -> None:
     text = change((FIXTURES / label["file"]).read_text(encoding="utf-8"))

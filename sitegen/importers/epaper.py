@@ -89,9 +89,14 @@ def marker(line: str) -> Marker | None:
     if not page:
         return None
     named = _NAMED.search(text)
-    runs = re.findall(r"[\u4e00-\u9fff·]{2,12}", text[: dates[0].start])
-    name = named.group(1).strip() if named else runs[-1] if runs else None
+    name = named.group(1).strip() if named else _paper_before(text[: dates[0].start])
     return Marker(name, dates[0].value.date(), int(page.group(1) or page.group(2)))
+
+
+def _paper_before(text: str) -> str | None:
+    """The last run of ideographs before a date: the paper of `【X报】2022年…`."""
+    runs = re.findall(r"[\u4e00-\u9fff·]{2,12}", text)
+    return runs[-1] if runs else None
 
 
 def is_footer(line: str) -> bool:
@@ -137,12 +142,14 @@ def is_byline(line: str) -> bool:
 
 
 def is_whole_issue(text: str) -> bool:
-    """Several header lines, or several page sections: more than one article
-    or page. (One such line may be a single page's own running head.)"""
+    """Several header lines, several page sections, or a table of contents
+    over several printed pages: more than one article or page. (One header
+    line may be a single page's own running head.)"""
     lines = text.split("\n")
     markers = sum(1 for x in lines if marker(x))
     sections = sum(1 for x in lines if section(x))
-    return markers >= 2 or sections >= 2
+    entries = sum(1 for x in lines[:200] if _ENTRY.match(x) or _CONTENTS.match(x))
+    return markers >= 2 or sections >= 2 or (entries >= 3 and len(footers(lines)) >= 2)
 
 
 def detect(text: str) -> float:
@@ -213,6 +220,9 @@ def read(text: str) -> Issue:
         elif section(line):
             roles[i] = "section"
     issue.chunks = _chunks(lines, issue, markers, end, leading)
+    if not markers and entries:
+        titles = {cjk.compact(e.title) for e in entries}
+        issue.chunks = [part for c in issue.chunks for part in _split_at_titles(c, titles)]
     _find_facts(lines, issue, markers, end)
     return issue
 
@@ -342,6 +352,31 @@ def full_width(lines: list[str]) -> float | None:
     return full if sum(1 for w in widths if w >= full) >= 0.4 * len(widths) else None
 
 
+def _split_at_titles(chunk: Chunk, titles: set[str]) -> list[Chunk]:
+    """Without header lines, an article starts at a title the table of
+    contents lists (on one line or wrapped over two), with the lead-in line
+    just above it when the line before that ends a sentence; a picture
+    report or an advert starts at its own head (`图片报道`, `广告`)."""
+    starts = [0]
+    for k in range(1, len(chunk.lines)):
+        one = cjk.compact(chunk.lines[k])
+        two = one + cjk.compact(chunk.lines[k + 1]) if k + 1 < len(chunk.lines) else ""
+        block = _PICTURES.match(chunk.lines[k]) or _ADVERT.match(chunk.lines[k])
+        if (one in titles or two in titles or block) and k > starts[-1] + 1:
+            above = chunk.lines[k - 1]
+            lead_in = k >= 2 and cjk.ends_sentence(chunk.lines[k - 2]) and _heading(above)
+            starts.append(k - 1 if lead_in else k)
+    parts = []
+    for first, last in zip(starts, [*starts[1:], len(chunk.lines)], strict=False):
+        breaks = {i - first for i in chunk.breaks if first <= i < last}
+        parts.append(Chunk(chunk.lines[first:last], chunk.page, breaks, chunk.full))
+    return parts
+
+
+def _heading(line: str) -> bool:
+    return not _starts_body(line) and not cjk.ends_sentence(line)
+
+
 def _find_facts(lines: list[str], issue: Issue, markers: dict[int, Marker], end: int) -> None:
     """Publication and date by majority of the header lines (else the lines
     before the first article), page names and editors, the issue's number."""
@@ -350,9 +385,8 @@ def _find_facts(lines: list[str], issue: Issue, markers: dict[int, Marker], end:
     for line in lines[:end] or lines[:5]:
         if (found := signals.find_dates(line)) and not dates:
             dates[found[0].value.date()] += 1
-            before = re.sub(r"\s+", "", line[: found[0].start])
-            if not names and 2 <= len(before) <= 12 and cjk.cjk_ratio(before) == 1:
-                names[before] += 1
+            if not names and (name := _paper_before(line[: found[0].start])):
+                names[name] += 1
         if found := re.search(r"总第\s*\d+\s*期|第\s*\d+\s*期", line):
             issue.label = issue.label or re.sub(r"\s+", "", found.group(0))
     issue.publication = names.most_common(1)[0][0] if names else None
