@@ -82,7 +82,7 @@ def marker(line: str) -> Marker | None:
     in 《》, else the last run of ideographs before the date (`【X报】`,
     `来源：X报`)."""
     text = line.strip()
-    if not text or cjk.width(text) > 60 or "。" in text:
+    if not text or len(text) > 120 or "。" in text or cjk.width(text) > 60:
         return None
     dates = signals.find_dates(text)
     page = _PAGE.search(text[dates[0].end :]) if dates else None
