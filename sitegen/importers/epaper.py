@@ -5,15 +5,18 @@ contents (numbered titles, or titles under `第01版：要闻`), and each articl
 carries a header line naming the paper, date and page, above it or below it
 (`《X报》（2022年04月08日 第 01 版）`, `X报 2022-04-08 第3版`). Where the
 printed export turned a page, a footer (`第 N 页`, `- N -`) and a running
-head interrupt the text, often in the middle of a paragraph.
+head interrupt the text, often in the middle of a paragraph; a PDF's text
+may also be hard-wrapped at the page width.
 
 Every rule here reads a line's shape (a date and a page number on one short
-line, a bare page number, a numbered entry), never one paper's words. The
-header lines cut the text into articles and give their pages; footers,
-running heads, the table of contents, editor lines and advertisements are
-kept aside (`boilerplate_lines`) and the paragraphs they cut are joined
-again. The issue becomes one issue document holding the whole cleaned text
-plus one document per article, under the newspaper importer's layout.
+line, a bare page number, a numbered entry, a line filled to the page
+width), never one paper's words. The header lines cut the text into
+articles and give their pages (without them, the titles the contents list
+do); footers, running heads, the table of contents, editor lines and
+advertisements are kept aside (`boilerplate_lines`) and the paragraphs
+they cut are joined again. The issue becomes one issue document holding
+the whole cleaned text plus one document per article, under the newspaper
+importer's layout; what is only guessed is named in a warning.
 """
 
 from __future__ import annotations
