@@ -10,6 +10,10 @@ import json
 import struct
 import zipfile
 import zlib
+from email.charset import QP, Charset
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 from urllib.parse import quote
 
@@ -215,3 +219,42 @@ def test_reimporting_an_archive_replaces_its_documents(tmp_path: Path) -> None:
     again = import_files([path], ImportOptions(), content, BufferReporter())
     assert sorted(first) == sorted(again)
     assert sorted(p for p in content.rglob("*") if p.is_file()) == sorted(set(again))
+
+
+def make_mhtml(page: Path) -> bytes:
+    """The page as a browser saves it as one file: a MIME message of the
+    page (quoted-printable) and the images its article shows."""
+    text = htmlpage.decode(page.read_bytes())
+    message = MIMEMultipart("related", type="text/html")
+    message["From"] = "<Saved by Blink>"
+    message["Snapshot-Content-Location"] = url_of(page)
+    message["Date"] = "Mon, 9 Nov 2009 12:00:00 +0800"
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    document = MIMEText(text, "html", charset)
+    document["Content-Location"] = url_of(page)
+    message.attach(document)
+    shown = htmlpage.read(text, url=url_of(page)).blocks
+    for number, url in enumerate(sorted({u for block in shown for u in block.images})):
+        image = MIMEImage(png(4 + number), "png")
+        image["Content-Location"] = url
+        message.attach(image)
+    style = MIMEText("body { color: black }", "css")
+    message.attach(style)
+    return message.as_bytes()
+
+
+def test_an_mhtml_page_imports_with_its_images(tmp_path: Path) -> None:
+    path = tmp_path / "saved.mhtml"
+    path.write_bytes(make_mhtml(WEB / "qq-2009-caofang.html"))
+    reporter = BufferReporter()
+    written = import_files([path], ImportOptions(), tmp_path / "content", reporter)
+    [document] = [p for p in written if p.suffix == ".md"]
+    front, body = front_and_body(document)
+    assert front["title"] == "曹方新碟发布会创意无限 特制入场门票体现心意"
+    assert front["original_url"] == url_of(WEB / "qq-2009-caofang.html")
+    assert front["saved_date"] == "Mon, 9 Nov 2009 12:00:00 +0800"
+    images = {p.read_bytes() for p in written if p.suffix == ".png"}
+    assert images == {png(4), png(5)}
+    assert "gtimg.com" not in body
+    assert any("1 not HTML or image" in w for w in reporter.warnings)

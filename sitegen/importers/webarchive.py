@@ -1,19 +1,25 @@
-"""Web archives (`.warc`, `.warc.gz`, `.wacz`): the pages a crawl captured.
+"""Web archives (`.warc`, `.warc.gz`, `.wacz`, `.mhtml`): the pages a crawl
+or a browser captured.
 
 Every HTML page the archive holds (a `200` response) becomes a web document
 through the HTML importer, with the capture's URI, date and offset in the
 archive. The images those documents show, when the archive captured them
 too, are copied next to each document and linked from it, so the site shows
 them offline. Everything else (redirects, revisits, errors, scripts and
-styles) is skipped and counted in one warning. A WACZ is a zip of WARCs.
+styles) is skipped and counted in one warning. A WACZ is a zip of WARCs;
+an MHTML file (a browser's "save as one file") is one page and what it
+showed, as the parts of a MIME message.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import gzip
 import hashlib
 import io
 import mimetypes
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path, PurePosixPath
@@ -32,9 +38,16 @@ KIND = "warc"
 _HTML = ("text/html", "application/xhtml+xml")
 
 
+_MHTML = re.compile(
+    rb"^(?:[!-9;-~]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?Content-Type:\s*multipart/related", re.I
+)
+"""A MIME message's headers, one of which makes it a page with its parts."""
+
+
 def sniff(data: bytes) -> bool:
-    """A WARC, plain or gzipped, or a zip holding one (WACZ), by its bytes."""
-    if data.startswith(b"WARC/"):
+    """A WARC, plain or gzipped, a zip holding one (WACZ) or an MHTML
+    message, by its bytes."""
+    if data.startswith(b"WARC/") or _MHTML.match(data[:8192].replace(b"\r\n", b"\n")):
         return True
     if data.startswith(b"\x1f\x8b"):
         try:
@@ -68,7 +81,8 @@ class Capture(NamedTuple):
 
     uri: str
     date: str
-    offset: int
+    offset: int | None
+    """Where its record starts in the WARC; None in an MHTML file."""
     mime: str
     charset: str | None
     payload: bytes
@@ -106,8 +120,31 @@ def _mime(record: ArcWarcRecord) -> tuple[str, str | None]:
     return kind.strip().lower(), charset
 
 
+def _parts(data: bytes) -> tuple[list[Capture], Counter]:
+    """An MHTML file's page (its first HTML part) and images; its other parts
+    (frames, style sheets, scripts, fonts) counted."""
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    date = message.get("Date", "")
+    kept: list[Capture] = []
+    skipped: Counter = Counter()
+    for part in message.walk():
+        mime = part.get_content_type()
+        if part.is_multipart():
+            continue
+        page = mime in _HTML and not any(c.mime in _HTML for c in kept)
+        if not page and not mime.startswith("image/"):
+            skipped["frames" if mime in _HTML else "not HTML or image"] += 1
+            continue
+        payload = part.get_payload(decode=True) or b""
+        uri = part.get("Content-Location") or message.get("Snapshot-Content-Location", "")
+        kept.append(Capture(uri, date, None, mime, part.get_content_charset(), payload, None))
+    return kept, skipped
+
+
 def captures(data: bytes, name: str) -> tuple[list[Capture], Counter]:
     """The archive's pages and images, and how many records were skipped, by why."""
+    if not data.startswith((b"WARC/", b"\x1f\x8b", b"PK")):
+        return _parts(data)
     kept: list[Capture] = []
     skipped: Counter = Counter()
     try:
@@ -164,11 +201,11 @@ def _page(
     """One captured page as a document, and the captured images it shows as
     files in a folder named as the document, linked from its body."""
     page = htmlpage.read(htmlpage.decode(capture.payload, capture.charset), url=capture.uri)
-    provenance = {
-        "warc_date": capture.date,
-        "warc_offset": capture.offset,
-        "warc_file": capture.warc,
-    }
+    provenance = (
+        {"warc_date": capture.date, "warc_offset": capture.offset, "warc_file": capture.warc}
+        if capture.offset is not None
+        else {"saved_date": capture.date}
+    )
     document = htmlpage.document(page, source, options, provenance)
     path = _unique(document.path, taken)
     shown = sorted({url for block in page.blocks for url in block.images if url in images})
