@@ -243,3 +243,25 @@ def test_bare_numbers_are_footers_only_when_they_count_up() -> None:
     assert epaper.footers(table) == [5]
     pages = ["正文一，", "1", "正文二，", "2", "正文三。", "3"]
     assert epaper.footers(pages) == [1, 3, 5]
+
+
+def test_lead_ins_and_wrapped_titles_without_contents() -> None:
+    body = "连日来，吉林市一手抓疫情防控、一手抓备耕生产，全力以赴保障春耕生产。"
+    heads = [
+        ["坚持人民至上 生命至上", "信念至上"],
+        ["吉林市组建先锋团队集中救治全", "市新冠肺炎确诊患者"],
+        ["长春新区战疫专栏：", "110个党员突击队扛起疫情防控“先锋旗”"],
+        ["在危难中见证坚守 在奉献中感悟", "收获"],
+    ]
+    text = "\n\n".join(
+        f"《江城日报》（2022年04月08日 第 0{n} 版）\n\n" + "\n\n".join(head) + f"\n\n{body}"
+        for n, head in enumerate(heads, start=1)
+    )
+    records = parse_source(Source("a.txt", text.encode(), text), ImportOptions())
+    found = [(a.front["title"], a.front.get("lead_in")) for a in articles(records)]
+    assert found == [
+        ("信念至上", "坚持人民至上 生命至上"),
+        ("吉林市组建先锋团队集中救治全市新冠肺炎确诊患者", None),
+        ("长春新区战疫专栏：110个党员突击队扛起疫情防控“先锋旗”", None),
+        ("在危难中见证坚守 在奉献中感悟收获", None),
+    ]

@@ -565,14 +565,23 @@ def _title(
 
 
 def _wrapped(first: str, second: str, pairs: dict[str, int]) -> bool:
-    """A title wrapped over two lines fills the first, and the break cuts a
-    word seen elsewhere (`感` / `悟`) or leaves a stump of a phrase: titles of
-    two phrases have them of about one length (`坚守战疫 白衣执甲` / `勇逆行`)."""
+    """A title wrapped over two lines: the first line stops where no phrase
+    can end (on a comma, a colon, an open quote, 的 or 和); or it is the
+    fuller line and the break cuts a word seen elsewhere (`感` / `悟`) or
+    leaves a stump of a phrase, since titles of two phrases have them of
+    about one length (`坚守战疫 白衣执甲` / `勇逆行`), and no title is a
+    word or two under a long line (`…在奉献中感悟` / `收获`)."""
+    if _UNFINISHED.search(first):
+        return True
     if cjk.width(first) <= cjk.width(second) + 1:
         return False
     parts = first.split()
     stump = len(parts) > 1 and 2 * len(parts[-1]) <= len(parts[0])
-    return len(parts) == 1 or stump or pairs.get(first[-1] + second[0], 0) >= 2
+    tail = cjk.width(second) <= 3
+    return len(parts) == 1 or stump or tail or pairs.get(first[-1] + second[0], 0) >= 2
+
+
+_UNFINISHED = re.compile(r"[，,、：:；“‘《（(—的和与及对在把被从向给于]\s*$")
 
 
 def _join(lines: list[str]) -> str:
