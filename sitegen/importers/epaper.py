@@ -640,11 +640,13 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     orders: Counter[int] = Counter()
     last_page = 1
     placed: list[tuple[int, Article]] = []
+    unpaged: list[str] = []
     for chunk, article in read_chunks:
-        page = chunk.page or _listed_page(article.title, issue.entries) or last_page
+        known = chunk.page or _listed_page(article.title, issue.entries)
+        page = known or last_page
         placed.append((page, article))
-        if chunk.page is None and article.kind == "article":
-            notes.append(f"{article.title!r}: no page given; placed on page {page}")
+        if known is None and article.kind == "article":
+            unpaged.append(article.title)
         if article.guessed and article.kind == "article":
             notes.append(f"an article has no headline; titled by its first words {article.title!r}")
         last_page = page
@@ -670,6 +672,12 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         pictures=pictures,
         contents=[e.title for e in issue.entries],
     )
+    if unpaged:
+        notes.append(
+            f"{len(unpaged)} article(s) with no page in a header line or the contents, "
+            f"each placed on the page of the one before (the first on page 1): {'、'.join(unpaged[:3])}"
+            + ("…" if len(unpaged) > 3 else "")
+        )
     notes = [f"{source.name}: {note}" for note in notes]
     blocks = _issue_blocks(placed, issue.sections)
     return [Record(folder / "issue.md", issue_front, body(blocks), notes), *records]
