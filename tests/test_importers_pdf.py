@@ -366,6 +366,34 @@ def test_columns_under_a_headline_are_read_one_after_the_other() -> None:
     ]
 
 
+def test_a_column_beside_the_next_headline_is_read_before_it() -> None:
+    """Article 甲 runs down the third column beside article 乙's headline."""
+    lines = [
+        line("甲文标题横跨三栏", 40, 0, size=20),
+        *(
+            line(f"甲{col}栏第{row}行", 80 * col - 80, top)
+            for row, top in ((1, 25), (2, 40))
+            for col in (1, 2, 3)
+        ),
+        line("乙文标题两栏", 10, 62, size=15),
+        *(line(f"甲3栏第{row}行", 160, top) for row, top in ((3, 55), (4, 70), (5, 85))),
+        line("乙1栏文字", 0, 85),
+        line("乙2栏文字", 80, 85),
+    ]
+    order = [p.line.text for p in pdflayout.reading_order(lines, 10)]
+    assert order == [
+        "甲文标题横跨三栏",
+        "甲1栏第1行",
+        "甲1栏第2行",
+        "甲2栏第1行",
+        "甲2栏第2行",
+        *(f"甲3栏第{row}行" for row in range(1, 6)),
+        "乙文标题两栏",
+        "乙1栏文字",
+        "乙2栏文字",
+    ]
+
+
 # --- in a browser ---------------------------------------------------------------------------
 
 

@@ -100,15 +100,35 @@ def _order(lines: list[Line], em: float, left: float, right: float) -> list[Plac
         return [p for band in bands for p in _order(band, em, left, right)]
     columns = _split(lines, GUTTER * em, vertical=False)
     if len(columns) > 1:
-        return [
-            p
-            for column in columns
-            for p in _order(column, em, min(x.x0 for x in column), max(x.x1 for x in column))
-        ]
+        return _read_columns(columns, em, left, right)
     rows = _split(lines, 0.5, vertical=True)
     if len(rows) == 1:
         return [Placed(x, left, right) for x in sorted(lines, key=lambda x: x.x0)]
     return [p for group in _group_rows(rows, em) for p in _order(group, em, left, right)]
+
+
+def _read_columns(columns: list[list[Line]], em: float, left: float, right: float) -> list[Placed]:
+    """Columns left to right, each top to bottom; but where a headline starts
+    lower down in one of them, the text beside it in the other columns is
+    read first: it ends the article above, as a careful reader finishes one
+    article before starting the next."""
+    placed: list[Placed] = []
+    rest: list[Line] = []
+    for column in columns:
+        above, below = _above_headline(column, em)
+        placed += _order(above, em, min(x.x0 for x in column), max(x.x1 for x in column))
+        rest += below
+    return placed + (_order(rest, em, left, right) if rest else [])
+
+
+def _above_headline(column: list[Line], em: float) -> tuple[list[Line], list[Line]]:
+    """The column's lines above the first band that opens with headline type
+    (below its top), and the lines from there on."""
+    bands = _split(column, WIDE * em, vertical=True)
+    for k, band in enumerate(bands[1:], start=1):
+        if min(band, key=lambda x: x.top).size >= HEADLINE * em:
+            return [x for b in bands[:k] for x in b], [x for b in bands[k:] for x in b]
+    return column, []
 
 
 def _group_rows(rows: list[list[Line]], em: float) -> list[list[Line]]:

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import pdfplumber
 import pypdfium2
+from pdfplumber.utils.exceptions import PdfminerException
 
 from sitegen.errors import ImportFailed
 from sitegen.importers import columns, layout, newspaper, pdflayout, signals
@@ -99,27 +102,42 @@ def read_pdf(data: bytes, name: str) -> list[Page]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [_page(p) for p in pdf.pages]
-    except Exception as exc:  # pdfminer raises many types for a damaged file
-        raise ImportFailed(
-            f"cannot read this PDF: {exc}", path=name, hint="check that the file is whole"
-        ) from exc
+    except PdfminerException as exc:
+        raise _damaged(name, exc) from exc
+
+
+def _damaged(name: str, exc: Exception) -> ImportFailed:
+    return ImportFailed(
+        f"cannot read this PDF: {exc}", path=name, hint="check that the file is whole"
+    )
 
 
 def _page(page) -> Page:
+    """Runs of one size on one baseline; a change of font (a bold 本报讯 at
+    the start of a paragraph) does not cut them, the line has the font most
+    of its characters are in."""
     words = page.extract_words(
-        keep_blank_chars=True, x_tolerance_ratio=0.5, extra_attrs=["size", "fontname"]
+        keep_blank_chars=True, x_tolerance_ratio=0.5, extra_attrs=["size"], return_chars=True
     )
     lines = [
-        pdflayout.Line(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], w["size"], w["fontname"])
+        pdflayout.Line(w["text"], w["x0"], w["top"], w["x1"], w["bottom"], w["size"], _font(w))
         for w in words
         if w["text"].strip()
     ]
     return Page(float(page.width), float(page.height), lines)
 
 
-def render(data: bytes, width: int = IMAGE_WIDTH) -> list[PageImage]:
+def _font(word: dict) -> str:
+    fonts = Counter(c["fontname"] for c in word["chars"] if not c["text"].isspace())
+    return fonts.most_common(1)[0][0] if fonts else ""
+
+
+def render(data: bytes, name: str, width: int = IMAGE_WIDTH) -> list[PageImage]:
     """Each page as a WebP image `width` pixels wide."""
-    document = pypdfium2.PdfDocument(data)
+    try:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:
+        raise _damaged(name, exc) from exc
     try:
         images = []
         for page in document:
@@ -140,8 +158,8 @@ def read_page(page: Page, em: float, index: int, options: ImportOptions) -> Read
     head = newspaper.read_masthead(paras)
     number = 1 if head.lines else None
     if not head.lines:
-        top = [b.text for b in _leading(blocks, lambda b: b.box[3] <= RUNNING_HEAD * page.height)]
-        head, number = running_head(top)
+        top = itertools.takewhile(lambda b: b.box[3] <= RUNNING_HEAD * page.height, blocks)
+        head, number = running_head([b.text for b in top])
     if options.page:
         number = options.page + index
     boxes: dict[str, list[pdflayout.Box]] = {}
@@ -154,15 +172,6 @@ def read_page(page: Page, em: float, index: int, options: ImportOptions) -> Read
         boxes,
         (page.width, page.height),
     )
-
-
-def _leading(blocks: list[pdflayout.Block], test) -> list[pdflayout.Block]:
-    taken = []
-    for block in blocks:
-        if not test(block):
-            break
-        taken.append(block)
-    return taken
 
 
 def running_head(lines: list[str]) -> tuple[newspaper.Masthead, int | None]:
@@ -188,7 +197,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     every = [line for page in pages for line in page.lines]
     em = pdflayout.body_size(every)
     readings = [read_page(page, em, i, options) for i, page in enumerate(pages)]
-    images = render(source.data)
+    images = render(source.data, source.name)
     notes: list[str] = []
     publication, date = _identity(readings, source, options, notes)
     heads = [r.head for r in readings]
@@ -216,6 +225,20 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
                 f"{source.name}: page {reading.number} has no text layer (a scan?); "
                 "it is kept as its image only, there is no OCR"
             )
+    pages_count = next((r.head.pages for r in readings if r.head.pages), None)
+    issue_front = {**common, "pages": pages_count}
+    return [*_issue_records(folder, issue_front, readings, images, notes), *records]
+
+
+def _issue_records(
+    folder: PurePosixPath,
+    common: dict,
+    readings: list[Reading],
+    images: list[PageImage],
+    notes: list[str],
+) -> list[Record]:
+    """The issue document, holding the whole text and naming the page images
+    (`common` has its publication, date, issue and page count), then the images."""
     numbers = [r.number for r in readings]
     span = f"{numbers[0]}" if len(numbers) == 1 else f"{numbers[0]}–{numbers[-1]}"
     token = (
@@ -224,28 +247,26 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         else f"pages-{numbers[0]:02d}-{numbers[-1]:02d}"
     )
     names = [f"page-{n:02d}.webp" for n in numbers]
-    issue_front = front_matter(
-        title=f"{publication} {date.isoformat()} 第{span}版",
+    front = front_matter(
+        title=f"{common['publication']} {common['date']} 第{span}版",
         date=common["date"],
         kind="issue",
         categories=common["categories"],
-        publication=publication,
+        publication=common["publication"],
         publication_kind="newspaper",
-        issue=issue,
-        issue_number=issue_number,
+        issue=common["issue"],
+        issue_number=common["issue_number"],
         page=numbers[0],
-        pages=next((h.pages for h in heads if h.pages), None),
+        pages=common["pages"],
         page_images=[
             {"page": n, "image": name, "width": image.width, "height": image.height}
             for n, name, image in zip(numbers, names, images, strict=True)
         ],
     )
-    issue_record = Record(folder / f"{token}.md", issue_front, body(_issue_blocks(readings)), notes)
-    assets = [
-        Record(folder / name, None, "", data=image.data)
-        for name, image in zip(names, images, strict=True)
+    return [
+        Record(folder / f"{token}.md", front, body(_issue_blocks(readings)), notes),
+        *(Record(folder / n, None, "", data=i.data) for n, i in zip(names, images, strict=True)),
     ]
-    return [issue_record, *records, *assets]
 
 
 def _identity(
