@@ -675,7 +675,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     if unpaged:
         notes.append(
             f"{len(unpaged)} article(s) with no page in a header line or the contents, "
-            f"each placed on the page of the one before (the first on page 1): {'、'.join(unpaged[:3])}"
+            "each placed on the page of the one before (the first on page 1): "
+            + "、".join(unpaged[:3])
             + ("…" if len(unpaged) > 3 else "")
         )
     notes = [f"{source.name}: {note}" for note in notes]
