@@ -29,6 +29,10 @@ GUTTER = 0.8
 HEADLINE = 1.25
 """Type this many times the body size or larger is headline type."""
 
+SPACED = 1.5
+"""Widest gap between two characters of a letter-spaced headline, in ems
+of its own size: more than its letter spacing, less than between two headlines."""
+
 _BOLD = re.compile(r"bold|black|heavy|demi|hei", re.IGNORECASE)
 
 Box = tuple[float, float, float, float]
@@ -82,6 +86,27 @@ def body_size(lines: list[Line]) -> float:
 def is_heading(line: Line, em: float) -> bool:
     """Large or bold type: a headline, or inside an article a subhead."""
     return line.size >= HEADLINE * em or line.bold
+
+
+def join_spaced(lines: list[Line], em: float) -> list[Line]:
+    """Letter-spaced headlines (`争 取 再 夺`, each character set apart) as
+    one line: runs of headline type on one baseline, close together."""
+    joined: list[Line] = []
+    for line in sorted(lines, key=lambda x: (round(x.top, 1), x.x0)):
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and line.size >= HEADLINE * em
+            and abs(last.size - line.size) < 0.1
+            and abs(last.top - line.top) < 0.2 * line.size
+            and 0 <= line.x0 - last.x1 < SPACED * line.size
+        ):
+            top, bottom = min(last.top, line.top), max(last.bottom, line.bottom)
+            text = join_lines(last.text, line.text)
+            joined[-1] = Line(text, last.x0, top, line.x1, bottom, last.size, last.font)
+        else:
+            joined.append(line)
+    return joined
 
 
 def reading_order(lines: list[Line], em: float) -> list[Placed]:

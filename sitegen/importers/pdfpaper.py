@@ -153,7 +153,8 @@ def render(data: bytes, name: str, width: int = IMAGE_WIDTH) -> list[PageImage]:
 
 def read_page(page: Page, em: float, index: int, options: ImportOptions) -> Reading:
     """Masthead or running head first, then heads and runs as `layout` reads them."""
-    blocks = pdflayout.paragraphs(pdflayout.reading_order(page.lines, em), em)
+    lines = pdflayout.join_spaced(page.lines, em)
+    blocks = pdflayout.paragraphs(pdflayout.reading_order(lines, em), em)
     paras = [columns.Para(b.text, i, i, b.heading) for i, b in enumerate(blocks)]
     head = newspaper.read_masthead(paras)
     number = 1 if head.lines else None
