@@ -636,6 +636,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         "publication_kind": "newspaper",
         "issue": options.issue or issue.label,
     }
+    digits = re.findall(r"\d+", common["issue"] or "")
+    common["issue_number"] = int(digits[-1]) if digits else None
     records: list[Record] = []
     orders: Counter[int] = Counter()
     last_page = 1
@@ -666,6 +668,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         publication=publication,
         publication_kind="newspaper",
         issue=common["issue"],
+        issue_number=common["issue_number"],
         pages=(pages or None) if is_whole_issue(text) else None,
         sections={p: issue.sections[p] for p in sorted(issue.sections)} or None,
         editors={p: issue.editors[p] for p in sorted(issue.editors)} or None,
@@ -703,6 +706,7 @@ def _article_front(article: Article, common: dict, page: int, order: int, issue:
         publication=common["publication"],
         publication_kind="newspaper",
         issue=common["issue"],
+        issue_number=common["issue_number"],
         page=page,
         section=issue.sections.get(page),
         byline=article.byline,
