@@ -182,3 +182,29 @@ def test_every_line_the_page_shows_is_kept_or_named_as_left_out() -> None:
     shown = htmlpage.page_text(htmlpage.tree(source.text)).split("\n")
     assert [x for x in shown if x not in aside and compact(x) not in kept] == []
     assert "（编辑：严玉洁 王辉）" in aside
+
+
+def test_an_undeclared_page_is_decoded_by_its_bytes(tmp_path: Path) -> None:
+    """No charset said anywhere, bytes not UTF-8: charset-normalizer tells (here Big5)."""
+    page = (
+        "<html><head><title>長春核酸檢測點增至兩千個_吉林新聞_示例網</title></head><body>"
+        "<h1>長春核酸檢測點增至兩千個</h1><p>4月9日，長春市新增核酸檢測點五百個，全市檢測點"
+        "總數已超過兩千個，覆蓋所有街道和社區。市疫情防控指揮部表示，新增檢測點主要設在居民小區"
+        "和大型商超附近，方便群眾就近檢測。</p></body></html>"
+    )
+    path = write(tmp_path, "big5.html", page.encode("big5"))
+    [record] = parse_source(read_source(path), ImportOptions())
+    assert record.front["title"] == "長春核酸檢測點增至兩千個"
+    assert "覆蓋所有街道和社區" in record.body
+
+
+@pytest.mark.parametrize(
+    "ld",
+    ['"just a string"', "[1, 2]", '{"@graph": "x"}', "[" * 5000 + "]" * 5000, "{not json"],
+)
+def test_odd_json_ld_is_passed_over(ld: str) -> None:
+    page = re.sub(r"(?s)<script type=\"application/ld\+json\">.*?</script>", "", ARTICLE)
+    page = page.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
+    root = htmlpage.tree(page)
+    assert htmlpage.stated(root)["title"] == "长春核酸检测点增至两千个"
+    assert htmlpage.stated(root)["author"] == ""

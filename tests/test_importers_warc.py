@@ -14,7 +14,7 @@ from email.charset import QP, Charset
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 import pytest
@@ -258,3 +258,17 @@ def test_an_mhtml_page_imports_with_its_images(tmp_path: Path) -> None:
     assert images == {png(4), png(5)}
     assert "gtimg.com" not in body
     assert any("1 not HTML or image" in w for w in reporter.warnings)
+
+
+def test_into_moves_the_images_and_their_links(tmp_path: Path) -> None:
+    path = tmp_path / "one.warc.gz"
+    path.write_bytes(make_warc([WEB / "qq-2009-caofang.html"]))
+    content = tmp_path / "content"
+    options = ImportOptions(into=PurePosixPath("archive/2009"))
+    written = import_files([path], options, content, BufferReporter())
+    [document] = [p for p in written if p.suffix == ".md"]
+    _, body = front_and_body(document)
+    for image in (p for p in written if p.suffix == ".png"):
+        rel = image.relative_to(content).as_posix()
+        assert rel.startswith("archive/2009/web/")
+        assert f'src="/{quote(rel)}"' in body

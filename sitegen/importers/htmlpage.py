@@ -47,7 +47,7 @@ _MARKUP = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _DECLARED = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "latin-1": "cp1252"}
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "iso8859-1": "cp1252"}
 """What browsers read for these labels: the larger table, of which the label names a part."""
 
 _HIDDEN = frozenset(
@@ -199,9 +199,9 @@ def _news_article(root: lxml.html.HtmlElement) -> dict:
             continue
         try:
             data = json.loads(script.text)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
-        items = data if isinstance(data, list) else data.get("@graph", [data])
+        items = data.get("@graph", [data]) if isinstance(data, dict) else data
         for item in items if isinstance(items, list) else []:
             kinds = item.get("@type") if isinstance(item, dict) else None
             kinds = kinds if isinstance(kinds, list) else [kinds]
@@ -221,7 +221,7 @@ def _name(value: object) -> str:
 
 def stated(root: lxml.html.HtmlElement) -> dict[str, str]:
     """What the page's markup says about the article, by field: title,
-    date, author, source, editor, section, site, url, description."""
+    date, author, source, editor, section, site, url ("" where it is silent)."""
     meta = _meta(root)
     ld = _news_article(root)
     canonical = next(
@@ -247,7 +247,6 @@ def stated(root: lxml.html.HtmlElement) -> dict[str, str]:
         "section": first(meta.get("article:section"), ld.get("articleSection")),
         "site": first(meta.get("og:site_name"), ld.get("publisher")),
         "url": first(meta.get("og:url"), canonical, ld.get("url")),
-        "description": first(meta.get("og:description"), meta.get("description")),
     }
 
 
