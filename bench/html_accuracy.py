@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import traceback
 from pathlib import Path
 
 import yaml
@@ -29,10 +28,18 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import import_accuracy  # noqa: E402
 import trafilatura  # noqa: E402
-from import_accuracy import LABELS, Score, _share, blocks, leaked, line_numbers, table  # noqa: E402
+from import_accuracy import (  # noqa: E402
+    LABELS,
+    Score,
+    _share,
+    blocks,
+    imported,
+    leaked,
+    line_numbers,
+    table,
+)
 
-from sitegen.errors import ImportFailed  # noqa: E402
-from sitegen.importers import ImportOptions, htmlpage, parse_source, read_source  # noqa: E402
+from sitegen.importers import htmlpage, read_source  # noqa: E402
 from sitegen.importers.cjk import compact  # noqa: E402
 
 
@@ -45,14 +52,8 @@ def score(page: dict, folder: Path) -> Score:
     path = twin(page, folder)
     result = Score(path.name, bool(page.get("heldout")))
     source = read_source(path)
-    try:
-        [record, *_] = parse_source(source, ImportOptions())
-    except ImportFailed as exc:
-        result.failure = str(exc)
-        return result
-    except Exception:  # noqa: BLE001 - a traceback is what this counts
-        result.failure = traceback.format_exc(limit=3)
-        result.crashed = True
+    record = imported(source, result)
+    if record is None:
         return result
     front = record.front or {}
     result.kind = "html" if front.get("kind") == "webpage" else str(front.get("kind", ""))

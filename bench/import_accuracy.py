@@ -35,7 +35,15 @@ REPO = BENCH_DIR.parent
 sys.path.insert(0, str(REPO))
 
 from sitegen.errors import ImportFailed  # noqa: E402
-from sitegen.importers import REGISTRY, ImportOptions, parse_source, read_source, webpage  # noqa: E402
+from sitegen.importers import (  # noqa: E402
+    REGISTRY,
+    ImportOptions,
+    Record,
+    Source,
+    parse_source,
+    read_source,
+    webpage,
+)
 from sitegen.importers.cjk import compact  # noqa: E402
 
 LABELS = REPO / "tests" / "fixtures" / "web" / "labels.yml"
@@ -85,20 +93,26 @@ def leaked(line: str, paragraphs: list[str]) -> bool:
     return any(text == p or (len(text) >= 8 and text in p) for p in paragraphs)
 
 
+def imported(source: Source, result: Score) -> Record | None:
+    """The file's first document as `sitegen import` reads it, or None with
+    the refusal or traceback noted in `result`."""
+    try:
+        return parse_source(source, ImportOptions())[0]
+    except ImportFailed as exc:
+        result.failure = str(exc)
+    except Exception:  # noqa: BLE001 - a traceback is what this counts
+        result.failure = traceback.format_exc(limit=3)
+        result.crashed = True
+    return None
+
+
 def score(page: dict, folder: Path) -> Score:
     path = folder / page["file"]
     result = Score(Path(page["file"]).name, bool(page.get("heldout")))
     source = read_source(path)
-    try:
-        records = parse_source(source, ImportOptions())
-    except ImportFailed as exc:
-        result.failure = str(exc)
+    record = imported(source, result)
+    if record is None:
         return result
-    except Exception:  # noqa: BLE001 - a traceback is what this counts
-        result.failure = traceback.format_exc(limit=3)
-        result.crashed = True
-        return result
-    record = records[0]
     front = record.front or {}
     result.kind = str(front.get("kind", ""))
     result.notes = record.notes
