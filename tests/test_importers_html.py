@@ -89,6 +89,10 @@ def front_and_body(path: Path) -> tuple[dict, str]:
 def test_a_page_is_recognised_by_its_markup() -> None:
     assert detect_kind(ARTICLE) == "html"
     assert detect_kind("\ufeff\n<!-- saved -->\n<html><body>x</body></html>") == "html"
+    assert (
+        detect_kind('<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">')
+        == "html"
+    )
     assert detect_kind((WEB / "qq-2016-deepmind.txt").read_text(encoding="utf-8")) == "webpage"
     assert detect_kind("---\ntitle: 帖子\n---\n\n<p>正文</p>\n") == "post"
 

@@ -43,7 +43,8 @@ from sitegen.importers.records import (
 KIND = "html"
 
 _MARKUP = re.compile(
-    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta|title)[\s>]",
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:!doctype\s+html|html|head|meta|title)[\s>]",
     re.IGNORECASE | re.DOTALL,
 )
 _DECLARED = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE)
@@ -79,7 +80,8 @@ _KEEP_ATTRIBUTES = {
 
 def sniff(data: bytes) -> bool:
     """An HTML document by its first bytes: a doctype or an `<html>`,
-    `<head>`, `<meta>` or `<title>` tag before any text."""
+    `<head>`, `<meta>` or `<title>` tag before any text (an XML declaration
+    and comments aside)."""
     return bool(_MARKUP.match(data[:4096]))
 
 
