@@ -28,7 +28,7 @@ from test_search_browser import browser, serve  # noqa: F401  (fixtures)
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import ImportFailed
-from sitegen.importers import ImportOptions, import_files, pdflayout, read_source
+from sitegen.importers import ImportOptions, import_files, pdflayout, pdfpaper, read_source
 from sitegen.report import BufferReporter
 
 FONT = "STSong-Light"
@@ -342,6 +342,14 @@ def test_a_damaged_pdf_is_refused_with_what_to_do(tmp_path: Path, paper: Path) -
     with pytest.raises(ImportFailed, match="cannot read this PDF"):
         import_files([path], ImportOptions(), tmp_path / "content", BufferReporter())
     assert not (tmp_path / "content").exists()
+
+
+def test_pages_are_numbered_as_they_say_or_counted() -> None:
+    assert pdfpaper.page_numbers([1, None, 3], None) == ([1, 2, 3], None)
+    assert pdfpaper.page_numbers([None, 5], None) == ([1, 5], None)
+    assert pdfpaper.page_numbers([1, None], 7) == ([7, 8], None)
+    numbers, warning = pdfpaper.page_numbers([2, 2], None)
+    assert numbers == [1, 2] and "same page" in warning
 
 
 # --- reading order without a PDF ----------------------------------------------------------

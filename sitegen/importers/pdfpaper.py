@@ -21,7 +21,7 @@ import io
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 import pdfplumber
@@ -90,7 +90,8 @@ class Page:
 class Reading:
     """One page read: its masthead or running head, and its articles."""
 
-    number: int
+    number: int | None
+    """As the masthead (1) or running head says; `parse` settles it."""
     head: newspaper.Masthead
     units: list[layout.Unit]
     boxes: dict[str, list[pdflayout.Box]]
@@ -151,7 +152,7 @@ def render(data: bytes, name: str, width: int = IMAGE_WIDTH) -> list[PageImage]:
         document.close()
 
 
-def read_page(page: Page, em: float, index: int, options: ImportOptions) -> Reading:
+def read_page(page: Page, em: float) -> Reading:
     """Masthead or running head first, then heads and runs as `layout` reads them."""
     lines = pdflayout.join_spaced(page.lines, em)
     blocks = pdflayout.paragraphs(pdflayout.reading_order(lines, em), em)
@@ -161,18 +162,29 @@ def read_page(page: Page, em: float, index: int, options: ImportOptions) -> Read
     if not head.lines:
         top = itertools.takewhile(lambda b: b.box[3] <= RUNNING_HEAD * page.height, blocks)
         head, number = running_head([b.text for b in top])
-    if options.page:
-        number = options.page + index
     boxes: dict[str, list[pdflayout.Box]] = {}
     for block in blocks:
         boxes.setdefault(block.text, []).append(block.box)
     return Reading(
-        number or index + 1,
+        number,
         head,
         layout.read_page(paras[len(head.lines) :]),
         boxes,
         (page.width, page.height),
     )
+
+
+def page_numbers(found: list[int | None], first: int | None) -> tuple[list[int], str | None]:
+    """Each page's number: counted from --page when given, else as its
+    masthead or running head says, else its place in the file; and a
+    warning when the heads give one number twice, so the pages are counted."""
+    if first:
+        return [first + i for i in range(len(found))], None
+    numbers = [n or i + 1 for i, n in enumerate(found)]
+    if len(set(numbers)) == len(numbers):
+        return numbers, None
+    counted = list(range(1, len(found) + 1))
+    return counted, "two pages say they are the same page; numbered by their place in the file"
 
 
 def running_head(lines: list[str]) -> tuple[newspaper.Masthead, int | None]:
@@ -197,9 +209,11 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     pages = read_pdf(source.data, source.name)
     every = [line for page in pages for line in page.lines]
     em = pdflayout.body_size(every)
-    readings = [read_page(page, em, i, options) for i, page in enumerate(pages)]
+    readings = [read_page(page, em) for page in pages]
+    numbers, renumbered = page_numbers([r.number for r in readings], options.page)
+    readings = [replace(r, number=n) for r, n in zip(readings, numbers, strict=True)]
     images = render(source.data, source.name)
-    notes: list[str] = []
+    notes = [f"{source.name}: {renumbered}"] if renumbered else []
     publication, date = _identity(readings, source, options, notes)
     heads = [r.head for r in readings]
     issue = options.issue or next((h.issue for h in heads if h.issue), None)
