@@ -19,9 +19,10 @@ Printed per issue and in total, the labelled issues and the held-out one
   the lines the importer keeps aside (`boilerplate_lines`);
 - refused (ImportFailed) and tracebacks (anything else).
 
-`--variant no-contents|no-headers|no-footers|wrapped` measure the same
-issues without their table of contents, header lines or page footers, or
-hard-wrapped as a PDF gives them.
+`--variant no-contents|no-headers|headers-between|no-footers|wrapped`
+measure the same issues without their table of contents, header lines or
+page footers, with header lines between title and text, or hard-wrapped
+as a PDF gives them.
 """
 
 from __future__ import annotations
@@ -85,19 +86,46 @@ def reachable(records: list[Record]) -> str:
 def variant(text: str, name: str) -> str:
     """The issue as another export would give it: `no-contents` cuts the
     table of contents (all before the first blank line); `no-headers` the
-    articles' header lines; `no-footers` the page footers, leaving running
+    articles' header lines; `headers-between` prints each header line between
+    its article's title block and text; `no-footers` the page footers, leaving running
     heads alone where pages end; `wrapped`
     breaks every line at 38 ems, as a PDF of A4 pages turned into text does."""
     lines = text.split("\n")
     if name == "no-contents":
         return "\n".join(lines[lines.index("") :])
     if name == "no-headers":
-        return "\n".join(x for x in lines if not re.search(r"\d{4}.{0,12}第\s*\d+\s*版", x))
+        return "\n".join(x for x in lines if not HEADER.search(x))
+    if name == "headers-between":
+        return "\n".join(headers_between(lines))
     if name == "no-footers":
         return "\n".join(x for x in lines if not re.fullmatch(r"第 \d+ 页|[-—] \d+ [-—]", x))
     if name == "wrapped":
         return "\n".join(part for line in lines for part in wrap(line, 38.0))
     return text
+
+
+def headers_between(lines: list[str]) -> list[str]:
+    """Each header line that leads its article moved down past the article's
+    title block, to just above its first paragraph (30 characters or more,
+    or a 本报 lead),
+    if there is one before the next header line."""
+    at = [i for i, x in enumerate(lines) if HEADER.search(x) and len(x) < 60]
+    if not at or any(len(x) > 40 for x in lines[: at[0]]):
+        return lines  # no header lines, or below their articles: nothing to move
+    moved: dict[int, str] = {}
+    for h, following in zip(at, [*at[1:], len(lines)], strict=True):
+        body = (i for i in range(h + 1, following) if len(lines[i]) >= 30 or "本报" in lines[i][:2])
+        moved[next(body, h)] = lines[h]
+    result: list[str] = []
+    for i, line in enumerate(lines):
+        if i in moved:
+            result.extend([moved[i], ""])
+        if i not in at:
+            result.append(line)
+    return result
+
+
+HEADER = re.compile(r"\d{4}.{0,12}第\s*\d+\s*版")
 
 
 def wrap(line: str, limit: float) -> list[str]:
@@ -194,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="list what was missed")
     parser.add_argument(
         "--variant",
-        choices=["as-is", "no-contents", "no-headers", "no-footers", "wrapped"],
+        choices=["as-is", "no-contents", "no-headers", "headers-between", "no-footers", "wrapped"],
         default="as-is",
         help=variant.__doc__,
     )

@@ -210,7 +210,8 @@ def read(text: str) -> Issue:
     _mark_running_heads(lines, roles, papers)
     first = min(markers, default=len(lines))
     leading = not any(_is_paragraph(lines[i]) for i in range(first) if i not in roles)
-    end = _contents_end(lines, roles, first if leading else None)
+    between = leading and _between(lines, markers)
+    end = _contents_end(lines, roles, first if leading and not between else None)
     for i in range(end):
         roles.setdefault(i, "contents")
     entries = _entries([lines[i] for i in range(end) if roles[i] == "contents"])
@@ -222,7 +223,8 @@ def read(text: str) -> Issue:
             roles[i] = "editor"
         elif section(line):
             roles[i] = "section"
-    issue.chunks = _chunks(lines, issue, markers, end, leading)
+    orientation = "between" if between else "leading" if leading else "trailing"
+    issue.chunks = _chunks(lines, roles, _bounds(lines, roles, markers, end, orientation))
     if not markers and entries:
         titles = {cjk.compact(e.title) for e in entries}
         issue.chunks = [part for c in issue.chunks for part in _split_at_titles(c, titles)]
@@ -267,7 +269,8 @@ def _mark_running_heads(lines: list[str], roles: dict[int, str], papers: set[str
 def _contents_end(lines: list[str], roles: dict[int, str], first: int | None) -> int:
     """Where the table of contents (and whatever precedes the first article)
     ends: at the first header line when headers lead their articles, else
-    after the last entry-shaped line, and after bare titles printed again later."""
+    after the last entry-shaped line, and after bare titles printed again
+    later (the first article's title is not)."""
     if first is not None:
         return first
     end = 0
@@ -310,28 +313,60 @@ def _entries(lines: list[str]) -> list[Entry]:
     return entries
 
 
+def _between(lines: list[str], markers: dict[int, Marker]) -> bool:
+    """Header lines stand between each article's title block and its text
+    when most of them are followed by a paragraph or a byline, not a headline."""
+    following = [next((x for x in lines[i + 1 :] if x.strip()), "") for i in markers]
+    return sum(1 for x in following if _starts_body(x) or is_byline(x)) * 2 > len(markers)
+
+
+def _bounds(
+    lines: list[str], roles: dict[int, str], markers: dict[int, Marker], end: int, orientation: str
+) -> list[tuple[int, int | None]]:
+    """Where each chunk starts, and the page it is on. A header line leads
+    its article, follows it (`trailing`), or stands between its title block
+    and its text (`between`: the article starts at its title block).
+    Without header lines, chunks start at page sections."""
+    if not markers:
+        found = [(i, section(lines[i])) for i, role in sorted(roles.items()) if role == "section"]
+        return [(end, None)] + [(i, s[0]) for i, s in found if s and i >= end]
+    at = sorted(markers)
+    if orientation == "trailing":
+        starts = [end] + [i + 1 for i in at]
+        pages = [markers[i].page for i in at] + [None]
+        return list(zip(starts, pages, strict=True))
+    if orientation == "between":
+        return [(max(end, _head_start(lines, roles, i)), markers[i].page) for i in at]
+    return [(i, markers[i].page) for i in at]
+
+
+def _head_start(lines: list[str], roles: dict[int, str], at: int) -> int:
+    """The first line of the title block just above line `at`: headlines,
+    subtitles and bylines, back to the end of the article before."""
+    start = at
+    for i in range(at - 1, -1, -1):
+        line = lines[i]
+        if not line.strip() or roles.get(i) in ("footer", "running"):
+            continue
+        if roles.get(i) or _starts_body(line) or _ends_block(line):
+            break
+        start = i
+    return start
+
+
 def _chunks(
-    lines: list[str], issue: Issue, markers: dict[int, Marker], start: int, leading: bool
+    lines: list[str], roles: dict[int, str], bounds: list[tuple[int, int | None]]
 ) -> list[Chunk]:
-    """The lines between header lines, each with the page its header names;
-    without header lines, the lines between page sections."""
-    cuts = sorted(markers) or sorted(i for i, r in issue.roles.items() if r == "section")
-    cuts = [c for c in cuts if c >= start]
-    spans: list[tuple[int, int, int | None]] = []
-    edges = [start - 1, *cuts, len(lines)]
-    for left, right in zip(edges, edges[1:], strict=False):
-        owner = left if leading else right
-        page = markers[owner].page if owner in markers else None
-        if owner not in markers and 0 <= owner < len(lines) and (found := section(lines[owner])):
-            page = found[0]
-        spans.append((left + 1, right, page))
+    """The lines from each chunk's start to the next one's, with its page;
+    a footer or running head between two lines is noted as a break."""
     result = []
     full = full_width(lines)
-    for first, last, page in spans:
+    ends = [b[0] for b in bounds[1:]] + [len(lines)]
+    for (first, page), last in zip(bounds, ends, strict=False):
         chunk = Chunk([], page, full=full)
         broken = False
         for i in range(first, last):
-            role = issue.roles.get(i)
+            role = roles.get(i)
             if role in ("footer", "running"):
                 broken = True
             if role or not lines[i].strip():
