@@ -286,3 +286,29 @@ def test_into_moves_the_images_and_their_links(tmp_path: Path) -> None:
         rel = image.relative_to(content).as_posix()
         assert rel.startswith("archive/2009/web/")
         assert f'src="/{quote(rel)}"' in body
+
+
+def test_a_page_captured_twice_is_one_document_from_the_later_capture(tmp_path: Path) -> None:
+    page = WEB / "chinadaily-2023-zhongmei.html"
+    said = '<meta property="og:title" content="{}"'
+    first = said.format("外国专家：中美合作共赢符合国际社会利益").encode()
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for date, title in (("2023-11-17T08:00:00Z", "旧标题"), ("2023-11-18T08:00:00Z", "新标题")):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            url_of(page),
+            "response",
+            payload=io.BytesIO(page.read_bytes().replace(first, said.format(title).encode())),
+            http_headers=headers,
+            warc_headers_dict={"WARC-Date": date},
+        )
+        writer.write_record(record)
+    path = tmp_path / "twice.warc.gz"
+    path.write_bytes(out.getvalue())
+    reporter = BufferReporter()
+    written = import_files([path], ImportOptions(), tmp_path / "content", reporter)
+    [document] = [p for p in written if p.suffix == ".md"]
+    front, _ = front_and_body(document)
+    assert (front["title"], front["warc_date"]) == ("新标题", "2023-11-18T08:00:00Z")
+    assert any("1 earlier captures of a page" in w for w in reporter.warnings)

@@ -220,9 +220,20 @@ def _page(
     ]
 
 
+def _latest(pages: list[Capture]) -> list[Capture]:
+    """One capture per URL, the latest (a crawl that came back to a page),
+    in the order the archive first holds them."""
+    latest: dict[str, Capture] = {}
+    for capture in pages:
+        if capture.uri not in latest or capture.date >= latest[capture.uri].date:
+            latest[capture.uri] = capture
+    return list(latest.values())
+
+
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     found, skipped = captures(source.data, source.name)
-    pages = [c for c in found if c.mime in _HTML]
+    pages = _latest([c for c in found if c.mime in _HTML])
+    skipped["earlier captures of a page"] = sum(c.mime in _HTML for c in found) - len(pages)
     if not pages:
         raise ImportFailed(
             "the web archive holds no HTML page with status 200",
@@ -232,7 +243,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     images = {c.uri: c for c in found if c.mime.startswith("image/")}
     taken: set[PurePosixPath] = set()
     records = [r for capture in pages for r in _page(capture, images, source, options, taken)]
-    counts = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()))
+    counts = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()) if n)
     summary = f"{len(pages)} page(s), {len(images)} image(s) captured"
     records[0].notes.insert(
         0, f"{source.name}: {summary}" + (f"; skipped {counts}" if counts else "")
