@@ -56,10 +56,13 @@ def url_of(page: Path) -> str:
     return f"https://news.example.cn/{page.stem}/index.html"
 
 
-def response(writer: WARCWriter, url: str, status: str, mime: str, payload: bytes) -> None:
+def response(
+    writer: WARCWriter, url: str, status: str, mime: str, payload: bytes, date: str | None = None
+) -> None:
     headers = StatusAndHeaders(status, [("Content-Type", mime)], protocol="HTTP/1.1")
+    dated = {"WARC-Date": date} if date else None
     record = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(payload), http_headers=headers
+        url, "response", payload=io.BytesIO(payload), http_headers=headers, warc_headers_dict=dated
     )
     writer.write_record(record)
 
@@ -295,15 +298,8 @@ def test_a_page_captured_twice_is_one_document_from_the_later_capture(tmp_path: 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
     for date, title in (("2023-11-17T08:00:00Z", "旧标题"), ("2023-11-18T08:00:00Z", "新标题")):
-        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        record = writer.create_warc_record(
-            url_of(page),
-            "response",
-            payload=io.BytesIO(page.read_bytes().replace(first, said.format(title).encode())),
-            http_headers=headers,
-            warc_headers_dict={"WARC-Date": date},
-        )
-        writer.write_record(record)
+        data = page.read_bytes().replace(first, said.format(title).encode())
+        response(writer, url_of(page), "200 OK", "text/html", data, date)
     path = tmp_path / "twice.warc.gz"
     path.write_bytes(out.getvalue())
     reporter = BufferReporter()
