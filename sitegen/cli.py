@@ -129,10 +129,11 @@ def _exit_now(code: int) -> None:
 @site_option
 @click.option(
     "--kind",
-    type=click.Choice(["auto", "post", "newspaper", "periodical", "webpage"]),
     default="auto",
     show_default=True,
-    help="what the files are",
+    # Checked by the importers, which know their kinds; importing them here would
+    # load their parsers into every `sitegen build`.
+    help="what the files are: auto, post, newspaper, periodical, webpage, pdf, html or warc",
 )
 @click.option("--publication", default=None, help="newspaper or periodical name")
 @click.option(

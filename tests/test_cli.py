@@ -70,3 +70,10 @@ def test_base_url_option(make_site):
     assert run.returncode == 0, run.stderr
     home = (site / "output" / "index.html").read_text(encoding="utf-8")
     assert 'href="/archive/static/style.css"' in home
+
+
+def test_import_help_names_every_kind_an_importer_reads():
+    from sitegen.importers.records import KINDS
+
+    shown = sitegen("import", "--help").stdout
+    assert all(kind in shown for kind in KINDS)

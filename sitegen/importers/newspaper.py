@@ -97,7 +97,7 @@ def read_masthead(paras: list[columns.Para]) -> Masthead:
     if match := re.search(r"总第\s*(\d+)\s*期", text):
         head.issue, head.issue_number = f"总第{match.group(1)}期", int(match.group(1))
     if match := re.search(r"今日\s*([\d一二三四五六七八九十]+)\s*版", text):
-        head.pages = _number(match.group(1))
+        head.pages = page_number(match.group(1))
     if match := re.search(r"([\u4e00-\u9fff]{2,10}?报)社出版", text):
         head.publication = match.group(1)
     else:
@@ -106,7 +106,7 @@ def read_masthead(paras: list[columns.Para]) -> Masthead:
     return head
 
 
-def _number(text: str) -> int | None:
+def page_number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     if text == "十":
@@ -158,15 +158,15 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         "issue_number": issue_number,
         "page": page,
     }
-    articles = _articles(units)
+    articles = find_articles(units)
     records = []
     for order, run in enumerate(articles, start=1):
         title = layout.title_of(run)
         records.append(
             Record(
                 folder / f"{token}-{order:02d}-{short_title(title)}.md",
-                _article_front(run, title, common, order),
-                body(_article_blocks(run)),
+                article_front(run, title, common, order),
+                body(article_blocks(run)),
             )
         )
     page_title = f"{publication} {date.isoformat()}" + (f" 第{page}版" if page else "")
@@ -184,15 +184,15 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         pages=head.pages,
         teasers=teasers,
     )
-    blocks = [paragraph(line) for line in head.lines] + _page_blocks(units)
-    notes = _notes(units, source.name)
+    blocks = [paragraph(line) for line in head.lines] + page_blocks(units)
+    notes = page_notes(units, source.name)
     return [Record(folder / f"{token}.md", page_front, body(blocks), notes), *records]
 
 
 _PLACEHOLDER = {"--publication": "NAME", "--date": "YYYY-MM-DD"}
 
 
-def _articles(units: list[layout.Unit]) -> list[layout.Run]:
+def find_articles(units: list[layout.Unit]) -> list[layout.Run]:
     return [u for u in units if isinstance(u, layout.Run) and u.head and not u.continuation]
 
 
@@ -200,15 +200,15 @@ def _teaser_text(teaser: layout.Teaser) -> str:
     return "".join(i.text for i in teaser.items)
 
 
-def _runs(run: layout.Run) -> list[layout.Item]:
+def run_items(run: layout.Run) -> list[layout.Item]:
     items = list(run.items)
     for extra in run.extra:
         items.extend(extra.items)
     return items
 
 
-def _article_front(run: layout.Run, title: str, common: dict, order: int) -> dict:
-    items = _runs(run)
+def article_front(run: layout.Run, title: str, common: dict, order: int) -> dict:
+    items = run_items(run)
     head_items = run.head.bylines if run.head else []
     bylines = [i.lead for i in head_items] + [i.lead for i in items if i.lead]
     names = [n for i in head_items + items for n in i.names]
@@ -238,12 +238,12 @@ def _article_front(run: layout.Run, title: str, common: dict, order: int) -> dic
     )
 
 
-def _article_blocks(run: layout.Run) -> list[str]:
+def article_blocks(run: layout.Run) -> list[str]:
     """Body paragraphs and subheads; a second report under the same headline
     is set off by a rule, as the page sets it off by its own 本报讯."""
     blocks = []
     starts = {id(extra.items[0]) for extra in run.extra if extra.items}
-    for item in _runs(run):
+    for item in run_items(run):
         if id(item) in starts:
             blocks.append("<hr />")
         if item.kind == "subhead":
@@ -253,7 +253,7 @@ def _article_blocks(run: layout.Run) -> list[str]:
     return blocks
 
 
-def _page_blocks(units: list[layout.Unit]) -> list[str]:
+def page_blocks(units: list[layout.Unit]) -> list[str]:
     """The whole page in reading order: each article's head before its text."""
     blocks: list[str] = []
     for unit in units:
@@ -282,7 +282,7 @@ def _item_block(item: layout.Item) -> str:
     return paragraph(item.text)
 
 
-def _notes(units: list[layout.Unit], name: str) -> list[str]:
+def page_notes(units: list[layout.Unit], name: str) -> list[str]:
     notes = []
     loose = [
         u for u in units if isinstance(u, layout.Run) and u.head is None and not u.continuation

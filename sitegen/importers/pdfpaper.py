@@ -198,7 +198,7 @@ def running_head(lines: list[str]) -> tuple[newspaper.Masthead, int | None]:
         publication=paper,
         date=dates[0].value.date() if dates else None,
     )
-    return head, newspaper._number(number.group(1)) if number else None
+    return head, newspaper.page_number(number.group(1)) if number else None
 
 
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
@@ -234,7 +234,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         _article_record(folder, common, article, order) for order, article in _numbered(articles)
     ]
     for reading, page in zip(readings, pages, strict=True):
-        notes += newspaper._notes(reading.units, f"{source.name} 第{reading.number}版")
+        notes += newspaper.page_notes(reading.units, f"{source.name} 第{reading.number}版")
         if not page.lines:
             notes.append(
                 f"{source.name}: page {reading.number} has no text layer (a scan?); "
@@ -322,7 +322,7 @@ def _articles(readings: list[Reading]) -> list[Article]:
     articles: list[Article] = []
     taken: set[int] = set()
     for reading in readings:
-        for run in newspaper._articles(reading.units):
+        for run in newspaper.find_articles(reading.units):
             if id(run) in taken:
                 continue
             items = _items(run)
@@ -361,7 +361,7 @@ def _jumps(items: list[layout.Item], *words: str) -> list[int]:
         for jump in item.jumps:
             match = _JUMP.search(jump)
             if match and match.group(1) in words:
-                number = newspaper._number(match.group(2))
+                number = newspaper.page_number(match.group(2))
                 if number:
                     pages.append(number)
     return pages
@@ -369,7 +369,7 @@ def _jumps(items: list[layout.Item], *words: str) -> list[int]:
 
 def _items(run: layout.Run) -> list[layout.Item]:
     head = run.head.items if run.head else []
-    return [*head, *newspaper._runs(run)]
+    return [*head, *newspaper.run_items(run)]
 
 
 def _numbered(articles: list[Article]) -> list[tuple[int, Article]]:
@@ -384,10 +384,10 @@ def _numbered(articles: list[Article]) -> list[tuple[int, Article]]:
 
 def _article_record(folder: PurePosixPath, common: dict, article: Article, order: int) -> Record:
     title = layout.title_of(article.run)
-    front = newspaper._article_front(article.run, title, {**common, "page": article.page}, order)
+    front = newspaper.article_front(article.run, title, {**common, "page": article.page}, order)
     front["regions"] = [region for part in article.parts if (region := _region(*part))]
     name = f"page-{article.page:02d}-{order:02d}-{short_title(title)}.md"
-    return Record(folder / name, front, body(newspaper._article_blocks(article.run)))
+    return Record(folder / name, front, body(newspaper.article_blocks(article.run)))
 
 
 def _region(reading: Reading, items: list[layout.Item]) -> dict | None:
@@ -413,7 +413,7 @@ def _issue_blocks(readings: list[Reading]) -> list[str]:
         if len(readings) > 1:
             blocks.append(paragraph(f"第{reading.number}版", "h2"))
         blocks += [paragraph(line) for line in reading.head.lines]
-        blocks += newspaper._page_blocks(reading.units)
+        blocks += newspaper.page_blocks(reading.units)
         if not reading.boxes:
             blocks.append(paragraph("（这一版只有图像，没有文字层。）"))
     return blocks
