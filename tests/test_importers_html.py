@@ -212,3 +212,16 @@ def test_odd_json_ld_is_passed_over(ld: str) -> None:
     root = htmlpage.tree(page)
     assert htmlpage.stated(root)["title"] == "长春核酸检测点增至两千个"
     assert htmlpage.stated(root)["author"] == ""
+
+
+def test_a_page_trafilatura_passes_over_keeps_its_text(tmp_path: Path) -> None:
+    """Text straight in <body>, no paragraphs: the text rules read it as a scrape."""
+    page = (
+        "<html><head><title>停课通知_示例学校</title></head><body>停课通知<br>"
+        "2022年3月12日<br>根据疫情防控要求，全校自3月14日起停课，恢复时间另行通知。</body></html>"
+    )
+    assert htmlpage.extract(page, None) == []
+    [record] = parse_source(read_source(write(tmp_path, "s.html", page.encode())), ImportOptions())
+    assert record.front["title"] == "停课通知"
+    assert record.front["date"] == "2022-03-12"
+    assert "<p>根据疫情防控要求，全校自3月14日起停课，恢复时间另行通知。</p>" in record.body

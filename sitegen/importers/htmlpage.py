@@ -36,6 +36,7 @@ from sitegen.importers.records import (
     Source,
     body,
     front_matter,
+    paragraph,
     safe_component,
     short_title,
 )
@@ -448,13 +449,17 @@ class Page:
 
 def read(text: str, url: str | None = None) -> Page:
     """Read a decoded HTML page; `url` is where it was fetched from, if known
-    (else the page's canonical or og:url, if it states one)."""
+    (else the page's canonical or og:url, if it states one). Where
+    trafilatura finds no article (a short page), the text rules' article is
+    taken, line by line, as from a scrape."""
     root = tree(text)
     shown = page_text(root)
     said = stated(root)
     base = url or _absolute(said["url"])
     blocks = article(extract(text, base))
     reading = webpage.read(_up_to(shown, blocks))
+    lines = shown.split("\n")
+    blocks = blocks or [Block(paragraph(lines[i]), (lines[i],), ()) for i in reading.body]
     fields = dict(reading.fields)
     for key in ("source", "editor"):
         if said[key] and key not in fields:
