@@ -376,6 +376,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
             publication=pub_links.get(doc.publication_name),
             issue=_link_issue(doc, issues_by_source, url_of),
             source_url=source_url,
+            html=urls.rebase(doc.html, config.base_path),
         )
         documents.append(linked)
         for documents_of_category in lists:

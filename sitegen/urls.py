@@ -149,6 +149,26 @@ def absolute(url: str, base_url: str) -> str:
     return base_url + _quote(url.lstrip("/"))
 
 
+_ROOTED = re.compile(r'(\s(?:src|href|poster|cite)=")/(?!/)')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)"')
+
+
+def rebase(html: str, base_path: str) -> str:
+    """Sanitised HTML whose site-rooted links (`/web/x.png`, as importers write
+    them) lead under the base path, for a site served from a sub-folder."""
+    if base_path == "/" or '="/' not in html and "srcset" not in html:
+        return html
+    html = _ROOTED.sub(lambda m: m.group(1) + base_path, html)
+    return _SRCSET.sub(lambda m: f'{m.group(1)}{_rebase_srcset(m.group(2), base_path)}"', html)
+
+
+def _rebase_srcset(value: str, base_path: str) -> str:
+    candidates = (c.strip() for c in value.split(","))
+    return ", ".join(
+        base_path + c[1:] if c.startswith("/") and not c.startswith("//") else c for c in candidates
+    )
+
+
 def output_path(url: str) -> str:
     """The file that serves `url`: directories get index.html."""
     return url + "index.html" if url == "" or url.endswith("/") else url

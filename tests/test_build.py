@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from conftest import post
 
 from sitegen.build import build
@@ -107,3 +110,26 @@ def test_a_build_tells_which_documents_moved_to_a_new_url(make_site):
     assert build(config, BufferReporter()).moved == {"2022/04/08/旧标题/": "2022/04/08/新标题/"}
     (site / "content" / "p1.md").write_text(post("新标题", body="新正文。"), encoding="utf-8")
     assert build(config, BufferReporter()).moved == {}, "an edit that keeps the URL moves nothing"
+
+
+def test_imported_images_show_on_a_site_under_a_sub_path(make_site, build_site):
+    """Importers link a copied image from the site's root (`/web/…`); a site
+    served from a sub-folder still shows it, and `check` finds nothing broken."""
+    site = make_site(
+        {
+            "web/a.md": post("图", body='<p><img src="/web/a.png" alt="图"></p>'),
+            "web/a.png": b"\x89PNG",
+        },
+        config="base_url: https://example.org/archive/\n",
+    )
+    result, _, out = build_site(site)
+    assert result.ok
+    page = next(out.glob("2022/04/08/图/index.html")).read_text("utf-8")
+    assert 'src="/archive/web/a.png"' in page
+    assert (out / "web" / "a.png").is_file()
+    run = subprocess.run(
+        [sys.executable, "-m", "sitegen", "check", "--site", str(site)],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout

@@ -80,3 +80,17 @@ def test_links_and_full_urls_go_through_the_policy():
     assert urls.href("https://ok.example/", "/") == "https://ok.example/"
     # Not a URL elsewhere: a path of this site, whatever it is called.
     assert urls.href("javascript:x", "/") == "/javascript:x"
+
+
+def test_site_rooted_links_in_bodies_follow_the_base_path():
+    body = (
+        '<p><img src="/web/a.png" srcset="/web/a.png 1x, //cdn.example/b.png 2x">'
+        '<a href="/2022/04/08/x/">x</a> <a href="//cdn.example/c">c</a> '
+        '<a href="https://e.example/">e</a> <a href="rel/d">d</a> 文字 ="/不是链接</p>'
+    )
+    assert urls.rebase(body, "/") is body
+    assert urls.rebase(body, "/archive/") == (
+        '<p><img src="/archive/web/a.png" srcset="/archive/web/a.png 1x, //cdn.example/b.png 2x">'
+        '<a href="/archive/2022/04/08/x/">x</a> <a href="//cdn.example/c">c</a> '
+        '<a href="https://e.example/">e</a> <a href="rel/d">d</a> 文字 ="/不是链接</p>'
+    )
