@@ -11,7 +11,9 @@ instead (trafilatura; readability-lxml when installed), which is how the
 importer's extractor was chosen. Source, editor and authors are the ones the HTML importer read;
 leaked counts the labelled boilerplate lines of the `.txt` found in the
 body; lost counts lines of the `.txt` that are neither in the document nor
-among the lines the importer kept aside.
+among the lines the importer kept aside, of those the saved markup holds
+as text: a line only the page's scripts write when it is shown (adverts,
+`document.write`) is in no reading of the HTML, and is noted, not counted.
 """
 
 from __future__ import annotations
@@ -77,8 +79,21 @@ def score(page: dict, folder: Path) -> Score:
     result.leaked = (sum(1 for x in furniture if leaked(x, paragraphs)), len(furniture))
     kept = compact(str(front.get("title", "")) + "".join(paragraphs))
     aside = compact("".join(htmlpage.boilerplate_lines(source.text)))
-    result.lost = sum(1 for x in lines if compact(x) not in kept and compact(x) not in aside)
+    missing = [x for x in lines if compact(x) not in kept and compact(x) not in aside]
+    markup = compact("".join(htmlpage.tree(source.text).xpath(_MARKUP_TEXT)))
+    scripted = [x for x in missing if compact(x) not in markup]
+    result.lost = len(missing) - len(scripted)
+    if scripted:
+        result.notes = [
+            *result.notes,
+            f"{path.name}: {len(scripted)} line(s) of the text in no text of the saved "
+            "markup (its scripts write them when the page is shown): not counted as lost",
+        ]
     return result
+
+
+_MARKUP_TEXT = "//text()[not(ancestor::script) and not(ancestor::style)]"
+"""Every text the saved page holds, hidden or not, but for its scripts and styles."""
 
 
 def extractors() -> dict[str, object]:

@@ -18,6 +18,7 @@ from sitegen.importers import (
     import_files,
     parse_source,
     read_source,
+    webpage,
 )
 from sitegen.importers.cjk import compact
 from sitegen.report import BufferReporter
@@ -176,6 +177,79 @@ def test_labelled_pages_read_from_their_html(page: dict) -> None:
     paragraphs = [compact(text_of(b)) for b in record.body.split("\n\n")]
     for sentence in (page["first"], page["last"], *page.get("sentences", [])):
         assert any(compact(sentence) in p for p in paragraphs), sentence
+
+
+def _boilerplate(page: dict) -> list[str]:
+    """The labelled boilerplate lines of the page's text."""
+    lines = (WEB / page["file"]).read_text(encoding="utf-8").split("\n")
+    numbers = [
+        n
+        for part in str(page["boilerplate"]).split(",")
+        for first, _, last in [part.strip().partition("-")]
+        for n in range(int(first), int(last or first) + 1)
+    ]
+    return [lines[n - 1] for n in numbers if lines[n - 1].strip()]
+
+
+def _graded(record, fields: dict[str, str], page: dict) -> dict[str, bool]:
+    """What a reader checks, against the labels: each right or wrong."""
+    paragraphs = [compact(text_of(b)) for b in record.body.split("\n\n")]
+    leaked = [
+        x
+        for x in _boilerplate(page)
+        if any(compact(x) == p or (len(compact(x)) >= 8 and compact(x) in p) for p in paragraphs)
+    ]
+    return {
+        "title": record.front["title"] == page["title"],
+        "date": str(record.front["date"]) == str(page["date"]),
+        "category": record.front["categories"][1:] == page.get("category", []),
+        "source": fields.get("source") == page.get("source"),
+        "editor": fields.get("editor") == page.get("editor"),
+        "no boilerplate in the body": not leaked,
+    }
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[Path(p["file"]).stem for p in PAGES])
+def test_the_html_reads_as_well_as_the_text(page: dict) -> None:
+    """Issue #22: whatever the text import of a page gets right, the import
+    of its saved HTML gets right too."""
+    text = read_source(WEB / page["file"])
+    saved = read_source((WEB / page["file"]).with_suffix(".html"))
+    [from_text] = parse_source(text, ImportOptions())
+    [from_html] = parse_source(saved, ImportOptions())
+    by_text = _graded(from_text, webpage.read(text.text).fields, page)
+    by_html = _graded(from_html, htmlpage.read(saved.text).fields, page)
+    assert [k for k, right in by_text.items() if right and not by_html[k]] == []
+
+
+def test_what_the_pages_own_style_sheet_hides_is_not_read() -> None:
+    """A breadcrumb the page's style sheet hides is not shown, so gives no
+    category; a more specific rule that shows an element again wins, and a
+    rule for another medium (print, a narrow screen) is not applied."""
+    page = ARTICLE.replace(
+        "</head>",
+        "<style>/* crumbs */ .crumbs span { display: none }\n"
+        ".crumbs span.shown { display: inline }\n"
+        "@media (max-width: 600px) { .info { display: none } }</style>"
+        '<style media="print">.article { display: none }</style></head>',
+    ).replace(
+        '<div class="info">',
+        '<div class="crumbs"><span>首页 &gt; 吉林 &gt; 正文</span></div><div class="crumbs">'
+        '<span class="shown">页面</span> <span style="display:block">工具</span></div>'
+        '<div hidden>隐藏的提示</div><div class="info">',
+    )
+    shown = htmlpage.page_text(htmlpage.tree(page))
+    assert "正文" not in shown and "隐藏的提示" not in shown
+    assert "页面" in shown and "工具" in shown
+    assert "2022年04月10日 09:30 来源：示例日报" in shown
+    assert "4月9日，长春市新增核酸检测点五百个" in shown
+    assert htmlpage.read(page).crumbs == []
+    assert htmlpage.read(page.replace("display: none }", "display: block }")).crumbs == ["吉林"]
+
+
+def test_text_after_a_comment_is_shown() -> None:
+    page = "<html><body><div>【<a>娱乐论坛</a>】<!-- x --> 【<a>发表评论</a>】</div></body></html>"
+    assert htmlpage.page_text(htmlpage.tree(page)) == "【娱乐论坛】 【发表评论】"
 
 
 def test_every_line_the_page_shows_is_kept_or_named_as_left_out() -> None:

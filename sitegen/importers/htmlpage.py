@@ -152,23 +152,25 @@ def tree(text: str) -> lxml.html.HtmlElement:
 
 def page_text(root: lxml.html.HtmlElement) -> str:
     """The page's text about as a browser's innerText gives it: a line per
-    block, cells apart, nothing of scripts, styles or the head."""
+    block, cells apart, nothing of scripts, styles or the head, nor of what
+    the page hides (`hidden`, `display:none` in a `style` attribute or by a
+    rule of the page's own style sheets)."""
+    hidden = hidden_elements(root)
     parts: list[str] = []
-    walk = lxml.etree.iterwalk(root, events=("start", "end"))
-    for event, element in walk:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if not tag or tag.lower() in _HIDDEN or _hidden(element):
-                walk.skip_subtree()
-                continue
-            if tag.lower() in _BLOCKS:
-                parts.append("\n")
-            elif tag.lower() in ("td", "th"):
-                parts.append("\t")
+    stack: list[tuple[lxml.html.HtmlElement, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        shown = bool(tag) and tag not in _HIDDEN and element not in hidden
+        if shown and not closing:
+            parts.append("\n" if tag in _BLOCKS else "\t" if tag in ("td", "th") else "")
             parts.append(_SPACES.sub(" ", element.text or ""))
-        else:
-            if tag.lower() in _BLOCKS:
-                parts.append("\n")
+            stack.append((element, True))
+            stack.extend((child, False) for child in reversed(element))
+            continue
+        if tag in _BLOCKS:
+            parts.append("\n")
+        if element is not root:
             parts.append(_SPACES.sub(" ", element.tail or ""))
     lines = (x.strip(" \t") for x in "".join(parts).split("\n"))
     return _LABEL_ALONE.sub(r"\1 ", "\n".join(x for x in lines if x))
@@ -179,9 +181,143 @@ _LABEL_ALONE = re.compile(rf"((?:{'|'.join(signals.FIELD_LABELS.values())})[ \t]
 """A field's label on a line of its own: its value is on the next (a floated box)."""
 
 
-def _hidden(element: lxml.html.HtmlElement) -> bool:
-    style = (element.get("style") or "").replace(" ", "").lower()
-    return element.get("hidden") is not None or "display:none" in style
+# --- what the page's style hides ----------------------------------------------------
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_RULE = re.compile(r"([^{}@;]+)\{([^{}]*)\}")
+_DISPLAY = re.compile(r"(?:^|;)\s*display\s*:\s*([a-z-]+)\s*(!\s*important)?", re.IGNORECASE)
+_COMPOUND = re.compile(r"(\*|[a-z][a-z0-9-]*)?((?:[#.][\w-]+)*)$", re.IGNORECASE)
+_SCREEN = re.compile(r"^\s*(?:screen|all)?\s*$", re.IGNORECASE)
+
+
+class _Compound(NamedTuple):
+    """One simple selector: `div`, `.crumbs`, `span.a.b`, `#nav`."""
+
+    tag: str | None
+    ids: tuple[str, ...]
+    classes: tuple[str, ...]
+
+    def matches(self, element: lxml.html.HtmlElement) -> bool:
+        if self.tag and element.tag.lower() != self.tag:
+            return False
+        if any(element.get("id") != i for i in self.ids):
+            return False
+        return set(self.classes) <= set((element.get("class") or "").split())
+
+
+def _selector(text: str) -> list[tuple[str, _Compound]] | None:
+    """`div.a > span b` as (combinator, compound) pairs, left to right; None
+    for what is not read (attributes, pseudo-classes, sibling combinators)."""
+    tokens = re.split(r"\s*(>)\s*|\s+", text.strip())
+    parts: list[tuple[str, _Compound]] = []
+    combinator = " "
+    for token in tokens:
+        if token is None or token == "":
+            continue
+        if token == ">":
+            combinator = ">"
+            continue
+        found = _COMPOUND.match(token)
+        if found is None or not (found.group(1) or found.group(2)):
+            return None
+        names = re.findall(r"([#.])([\w-]+)", found.group(2))
+        tag = (found.group(1) or "").lower()
+        compound = _Compound(
+            None if tag in ("", "*") else tag,
+            tuple(n for k, n in names if k == "#"),
+            tuple(n for k, n in names if k == "."),
+        )
+        parts.append((combinator, compound))
+        combinator = " "
+    return parts or None
+
+
+def _matches(element: lxml.html.HtmlElement, parts: list[tuple[str, _Compound]]) -> bool:
+    """Whether the selector's last compound matches `element` and the rest
+    its ancestors, as the combinators say."""
+    if not parts[-1][1].matches(element):
+        return False
+    if len(parts) == 1:
+        return True
+    combinator = parts[-1][0]
+    parent = element.getparent()
+    while parent is not None:
+        if _matches(parent, parts[:-1]):
+            return True
+        if combinator == ">":
+            return False
+        parent = parent.getparent()
+    return False
+
+
+def _style_rules(root: lxml.html.HtmlElement) -> list[tuple[str, str, bool]]:
+    """(selector, display, important) of every rule that sets `display` in
+    the page's screen style sheets, in order; rules inside at-rules
+    (`@media`, `@supports`) are left out, as their conditions are not read."""
+    rules = []
+    for style in root.iter("style"):
+        if not _SCREEN.match(style.get("media") or "") or not style.text:
+            continue
+        sheet = _COMMENT.sub("", style.text)
+        flat, depth, skipping = [], 0, False
+        for char in sheet:
+            if char == "@" and depth == 0:
+                skipping = True
+            if char == ";" and depth == 0 and skipping:
+                skipping = False
+                continue
+            if char == "{":
+                depth += 1
+            if not skipping:
+                flat.append(char)
+            if char == "}":
+                depth = max(0, depth - 1)
+                if depth == 0 and skipping:
+                    skipping = False
+        for selectors, declarations in _RULE.findall("".join(flat)):
+            display = _DISPLAY.findall(declarations)
+            if display:
+                value, important = display[-1]
+                rules += [(s, value.lower(), bool(important)) for s in selectors.split(",")]
+    return rules
+
+
+def hidden_elements(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """The elements a browser does not show: `display` decided as the
+    cascade decides it (important first, then an inline `style`, then the
+    most specific selector, then the last rule), the `hidden` attribute
+    counting below any rule. Only simple selectors are read (tags, ids,
+    classes, descendant and child combinators); the page's linked style
+    sheets are not in a saved page and are not read."""
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    best: dict[lxml.html.HtmlElement, tuple[tuple, str]] = {}
+
+    def offer(element, key: tuple, value: str) -> None:
+        if element not in best or key >= best[element][0]:
+            best[element] = (key, value)
+
+    for element in elements:
+        if element.get("hidden") is not None:
+            offer(element, (False, (-1, 0, 0, 0), -1), "none")
+        inline = _DISPLAY.findall(";" + (element.get("style") or ""))
+        if inline:
+            value, important = inline[-1]
+            offer(element, (bool(important), (1, 0, 0, 0), 0), value.lower())
+    for order, (text, value, important) in enumerate(_style_rules(root)):
+        parts = _selector(text)
+        if parts is None:
+            continue
+        compounds = [c for _, c in parts]
+        weight = (
+            0,
+            sum(len(c.ids) for c in compounds),
+            sum(len(c.classes) for c in compounds),
+            sum(c.tag is not None for c in compounds),
+        )
+        for element in elements:
+            if _matches(element, parts):
+                offer(element, (important, weight, order), value)
+    return {e for e, (_, value) in best.items() if value == "none"}
 
 
 def _meta(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -457,8 +593,10 @@ def read(text: str, url: str | None = None) -> Page:
     said = stated(root)
     base = url or _absolute(said["url"])
     blocks = article(extract(text, base))
-    reading = webpage.read(_up_to(shown, blocks))
-    lines = shown.split("\n")
+    read_text = _up_to(shown, blocks)
+    reading = webpage.read(read_text)
+    blocks = _within(blocks, read_text.split("\n"), reading.body)
+    lines = read_text.split("\n")
     blocks = blocks or [Block(paragraph(lines[i]), (lines[i],), ()) for i in reading.body]
     fields = dict(reading.fields)
     for key in ("source", "editor"):
@@ -479,6 +617,28 @@ def read(text: str, url: str | None = None) -> Page:
         text=shown,
         guesses=[] if title and title != reading.title else list(reading.guesses),
     )
+
+
+def _within(blocks: list[Block], lines: list[str], body: list[int]) -> list[Block]:
+    """The blocks without the text at their end that the page shows past
+    the text rules' article with furniture between (an author's bio, a
+    "scan the QR code" line under the share buttons): the extractor skipped
+    the furniture, which ends the article for the text rules. As in
+    `article`, images stay only before text that stays."""
+    texts = [i for i, b in enumerate(blocks) if b.lines and not b.images]
+    dropped = False
+    while body and texts:
+        wanted = cjk.compact(blocks[texts[-1]].lines[0])
+        after = range(body[-1] + 1, len(lines))
+        at = next((i for i in after if cjk.compact(lines[i]) == wanted), None)
+        between = range(body[-1] + 1, at if at is not None else body[-1] + 1)
+        if not any(_furniture(lines[i]) or signals.is_link_item(lines[i]) for i in between):
+            break
+        texts.pop()
+        dropped = True
+    if not dropped:
+        return blocks
+    return blocks[: texts[-1] + 1] if texts else []
 
 
 AFTER = 30
