@@ -1,9 +1,11 @@
-"""build(config, reporter): load → catalog → plan pages → render → write.
+"""build(config, reporter): load → catalog → plan pages → render → write → save.
 
 Everything is read and checked before anything is written; one bad
 document is reported and skipped, never the end of the build. With the
 cache, unchanged files are not re-read, unchanged documents not re-parsed,
-and pages whose inputs did not change not re-rendered.
+and pages whose inputs did not change not re-rendered. Each stage is a
+function below `build`, in the order it runs; what passes between them is
+a plain dataclass.
 """
 
 from __future__ import annotations
@@ -16,8 +18,11 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from sitegen import feeds, search
 from sitegen.cache import (
@@ -40,14 +45,14 @@ from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
 from sitegen.parallel import default_jobs, run_chunks
-from sitegen.render import Page, plan_pages, render_page, site_info
+from sitegen.render import Page, SiteInfo, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
 from sitegen.sources.document import URL_NOTE, Document, decode, parse_document
 from sitegen.sources.markup import Markup
 from sitegen.themes import make_environment, static_files, template_error, template_files
 from sitegen.urls import output_path
-from sitegen.writer import INTERNAL, OutputLock, Writer, check_output_dir, os_failure
+from sitegen.writer import OutputLock, Writer, check_output_dir, os_failure
 
 
 @dataclass
@@ -70,6 +75,178 @@ class BuildResult:
         return not self.failures
 
 
+def build(
+    config: Config,
+    reporter: Reporter,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    tolerate: set[str] | None = None,
+    session: Session | None = None,
+    keep: list[object] | None = None,
+) -> BuildResult:
+    """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds.
+
+    `tolerate`, when given, makes the build strict: a document failing that is
+    not in it (by `content/...` path) stops the build before anything is
+    written. `session` keeps the cache state in memory instead of on disk.
+    `keep`, when given, receives the build's large objects (documents,
+    catalog, pages), so that a caller about to exit need not free them: at
+    100,000 posts freeing them takes over half a second.
+    """
+    check_output_dir(config.output_dir, config.site_dir)
+    jobs = jobs or default_jobs()
+    # Held from reading the cache to saving it: another build would mix its files in.
+    with _no_collections(freeze=keep is not None), OutputLock(config.output_dir) as lock:
+        clock = Stopwatch()
+        inputs = _find_inputs(config)
+        last = _last_summary(config, reporter, use_cache, session)
+        _hold(keep, inputs, last)
+        if last.snapshot == inputs.snapshot and last.render_key == inputs.render_key:
+            return _up_to_date(last, clock)
+        clock.lap("check")
+        state = _last_state(config, reporter, use_cache, session)
+        clock.lap("cache load")
+        loaded = load_site(config, reporter, state, jobs, inputs.found, inputs.snapshot)
+        _refuse_new_failures(loaded.result, tolerate)
+        clock.lap("read + catalog")
+        pages = plan_pages(loaded.catalog, config)
+        clock.lap("plan")
+        with _staging(config, state, use_cache, lock) as writer:
+            plan = _plan_renders(config, reporter, inputs, last, state, loaded, pages, writer)
+            clock.lap("fingerprint")
+            made = _render(config, reporter, loaded.catalog, pages, plan, state, writer, jobs)
+            clock.lap("render + feeds")
+            _copy_static(writer, inputs.theme_static, loaded.files, reporter)
+            clock.lap("static")
+            saved, summary = _record(config, inputs, loaded, pages, plan, made, state, writer)
+            pending = stage_state(config, saved, summary) if use_cache and session is None else []
+            clock.lap("cache save")
+            _commit(config, writer, pending)
+            clock.lap("commit")
+        if use_cache and session is not None:
+            session.state, session.summary = saved, summary
+        _hold(keep, state, loaded, pages, plan, writer, saved)
+        return _result(loaded.result, state, saved, pages, plan, writer, clock)
+
+
+class Stopwatch:
+    """Seconds per stage of a build (`BuildResult.timings`), each from the end of the last."""
+
+    def __init__(self) -> None:
+        self.started = self._last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self._last
+        self._last = now
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
+
+
+def _hold(keep: list[object] | None, *objects: object) -> None:
+    """Hand large objects to a caller about to exit, which then need not free them
+    (see `build`'s `keep`); what is not held is freed when `build` returns."""
+    if keep is not None:
+        keep += objects
+
+
+@contextmanager
+def _no_collections(freeze: bool = False) -> Iterator[None]:
+    """Keep the cyclic garbage collector off while building.
+
+    Nearly everything a build makes (documents, catalog, pages) lives until
+    it ends, and what dies sooner is freed by reference counting: at 10,000
+    posts a build with the collector off peaks at the same memory. With it
+    on, it walks those objects again and again (a twentieth of a small
+    rebuild, even collecting rarely). Cycles are collected once it is back on.
+    With `freeze`, what the build made and the caller keeps is moved out of
+    the collector's sight first: walking it once would cost what not freeing
+    it saved.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+# Load: what the site is made from, what the last build left, the documents.
+
+
+@dataclass
+class Inputs:
+    """The site's input files, found but not read: enough to tell that nothing changed."""
+
+    found: tuple[list[ContentFile], list[ContentWarning]]  # as `discover` returns them
+    theme_static: dict[str, Path]  # output path → theme file
+    render_key: str  # see `cache.render_key`
+    snapshot: dict[str, tuple[int, int]]  # path → size, mtime of every input
+
+
+def _find_inputs(config: Config) -> Inputs:
+    templates = template_files(config)
+    theme_static = static_files(config)
+    key = render_key(config, templates)
+    found = discover(config.content_dir, config.exclude)
+    snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
+    return Inputs(found, theme_static, key, snapshot)
+
+
+def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
+    """Size and mtime of every input, to tell cheaply that nothing changed."""
+    paths = [*(f.full for f in files), *map(str, extra), str(config.site_dir / "site.yml")]
+    return {path: _stat(path) for path in paths}
+
+
+def _stat(path: str) -> tuple[int, int]:
+    """Size and mtime, or (-1, -1) for a file that cannot be read."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+def _last_summary(
+    config: Config, reporter: Reporter, use_cache: bool, session: Session | None
+) -> Summary:
+    """The last build's summary: the preview session's, else the saved one (read
+    first, being small: when nothing changed, the state is never loaded)."""
+    if session is not None and session.taken_over(config):
+        session.state = session.summary = None  # another build wrote the output since
+    if session is not None and session.summary is not None:
+        return session.summary
+    return load_summary(config, reporter) if use_cache else Summary()
+
+
+def _last_state(
+    config: Config, reporter: Reporter, use_cache: bool, session: Session | None
+) -> BuildState:
+    """What the last build knew: the preview session's state, else the saved one."""
+    if session is not None and session.state is not None:
+        return session.state
+    return load_state(config, reporter) if use_cache else BuildState()
+
+
+def _up_to_date(last: Summary, clock: Stopwatch) -> BuildResult:
+    """The result of a build that finds every input as the last one left it."""
+    return BuildResult(
+        documents=last.documents,
+        drafts=last.drafts,
+        pages=last.pages,
+        unchanged=last.files,
+        up_to_date=True,
+        seconds=clock.total(),
+    )
+
+
 @dataclass
 class Loaded:
     """The site as read: the model, its files, and what reading found."""
@@ -80,24 +257,6 @@ class Loaded:
     hashes: dict[str, tuple[int, int, str]]
     documents: dict[str, tuple[str, Document | None]]
     warnings: list[ContentWarning]
-
-
-def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config) -> list:
-    """Parse (rel, path, data) items; errors come back as values, not raised."""
-    tz, markup, out = config.tz, Markup(), []
-    style, limit = config.slug_style, config.slug_max_length
-    for rel, path, data in items:
-        try:
-            raw = data if data is not None else Path(path).read_bytes()
-            sha = hashlib.sha256(raw).hexdigest()
-            doc = parse_document(decode(raw, rel), rel, tz, markup, style, limit, sha)
-            out.append((rel, sha, doc))
-        except ContentError as exc:
-            exc.path = f"content/{rel}"
-            out.append((rel, "", exc))
-        except OSError as exc:
-            out.append((rel, "", ContentError(f"cannot read: {exc.strerror}", f"content/{rel}")))
-    return out
 
 
 def load_site(
@@ -174,6 +333,24 @@ def load_site(
     return Loaded(catalog, files, result, hashes, documents, [*warnings, *catalog.warnings])
 
 
+def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config) -> list:
+    """Parse (rel, path, data) items; errors come back as values, not raised."""
+    tz, markup, out = config.tz, Markup(), []
+    style, limit = config.slug_style, config.slug_max_length
+    for rel, path, data in items:
+        try:
+            raw = data if data is not None else Path(path).read_bytes()
+            sha = hashlib.sha256(raw).hexdigest()
+            doc = parse_document(decode(raw, rel), rel, tz, markup, style, limit, sha)
+            out.append((rel, sha, doc))
+        except ContentError as exc:
+            exc.path = f"content/{rel}"
+            out.append((rel, "", exc))
+        except OSError as exc:
+            out.append((rel, "", ContentError(f"cannot read: {exc.strerror}", f"content/{rel}")))
+    return out
+
+
 SHOWN_DROPPED = 20  # a build names this many dropped URLs; `sitegen check` names them all
 
 
@@ -189,257 +366,165 @@ def dropped_urls(documents: dict[str, tuple[str, Document | None]]) -> list[Cont
     ]
 
 
-def _snapshot(config: Config, files: list[ContentFile], extra: list[Path]) -> dict:
-    """Size and mtime of every input, to tell cheaply that nothing changed."""
-    paths = [*(f.full for f in files), *map(str, extra), str(config.site_dir / "site.yml")]
-    return {path: _stat(path) for path in paths}
-
-
-def _stat(path: str) -> tuple[int, int]:
-    """Size and mtime, or (-1, -1) for a file that cannot be read."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return -1, -1
-    return st.st_size, st.st_mtime_ns
-
-
-def build(
-    config: Config,
-    reporter: Reporter,
-    *,
-    jobs: int | None = None,
-    use_cache: bool = True,
-    tolerate: set[str] | None = None,
-    session: Session | None = None,
-    keep: list[object] | None = None,
-) -> BuildResult:
-    """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds.
-
-    `tolerate`, when given, makes the build strict: a document failing that is
-    not in it (by `content/...` path) stops the build before anything is
-    written. `session` keeps the cache state in memory instead of on disk.
-    `keep`, when given, receives the build's large objects (documents,
-    catalog, pages), so that a caller about to exit need not free them: at
-    100,000 posts freeing them takes over half a second.
-    """
-    check_output_dir(config.output_dir, config.site_dir)
-    # Held from reading the cache to saving it: another build would mix its files in.
-    with _no_collections(freeze=keep is not None), OutputLock(config.output_dir) as lock:
-        return _build(config, reporter, jobs, use_cache, tolerate, session, keep, lock)
-
-
-@contextmanager
-def _no_collections(freeze: bool = False) -> Iterator[None]:
-    """Keep the cyclic garbage collector off while building.
-
-    Nearly everything a build makes (documents, catalog, pages) lives until
-    it ends, and what dies sooner is freed by reference counting: at 10,000
-    posts a build with the collector off peaks at the same memory. With it
-    on, it walks those objects again and again (a twentieth of a small
-    rebuild, even collecting rarely). Cycles are collected once it is back on.
-    With `freeze`, what the build made and the caller keeps is moved out of
-    the collector's sight first: walking it once would cost what not freeing
-    it saved.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def _build(
-    config: Config,
-    reporter: Reporter,
-    jobs: int | None,
-    use_cache: bool,
-    tolerate: set[str] | None,
-    session: Session | None,
-    keep: list[object] | None,
-    lock: OutputLock,
-) -> BuildResult:
-    started = time.perf_counter()
-    jobs = jobs or default_jobs()
-    has_output = (config.output_dir / INTERNAL).is_dir()
-    templates = template_files(config)
-    theme_static = static_files(config)
-    rkey = render_key(config, templates)
-
-    found = discover(config.content_dir, config.exclude)
-    snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
-    if session is not None and session.taken_over(config):
-        session.state = session.summary = None  # another build wrote the output since
-    if session is not None and session.summary is not None and has_output:
-        summary = session.summary
-    else:
-        summary = load_summary(config, reporter) if use_cache and has_output else Summary()
-    if keep is not None:
-        keep += [found, snapshot, summary]
-    if summary.snapshot == snapshot and summary.render_key == rkey:
-        return BuildResult(
-            documents=summary.documents,
-            drafts=summary.drafts,
-            pages=summary.pages,
-            unchanged=summary.files,
-            up_to_date=True,
-            seconds=time.perf_counter() - started,
-        )
-    timings = {"check": time.perf_counter() - started}
-    lap = time.perf_counter()
-
-    def stage(name: str) -> None:
-        nonlocal lap
-        now = time.perf_counter()
-        timings[name] = now - lap
-        lap = now
-
-    if session is not None and session.state is not None and has_output:
-        state = session.state
-    else:
-        state = load_state(config, reporter) if use_cache and has_output else BuildState()
-    if keep is not None:
-        keep.append(state)
-    stage("cache load")
-    parsed_with = parse_key(config)
-    loaded = load_site(config, reporter, state, jobs, found, snapshot)
-    catalog, result = loaded.catalog, loaded.result
+def _refuse_new_failures(result: BuildResult, tolerate: set[str] | None) -> None:
+    """In a strict build (see `build`'s `tolerate`), stop at a document newly failing."""
     if tolerate is not None:
         new = [f for f in result.failures if str(f.path) not in tolerate]
         if new:
             raise DocumentsFailed(new)
-    stage("read + catalog")
-    pages = plan_pages(catalog, config)
-    stage("plan")
-    site = site_info(config)
-    fingerprints = Fingerprints(rkey)
-    writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache, lock=lock)
-    try:
-        compiled = cache_dir(config) / "templates"
-        compiled.mkdir(exist_ok=True)
-        env = make_environment(config, compiled)
-        claimed = _claim_pages(writer, pages, reporter)
-        same_parse = state.parse_key == parsed_with
-        shape = catalog_shape(catalog.documents, state if same_parse else None)
-        digests = {d.source: fingerprints.value(d) for d in catalog.documents}
-        same_shape = state.shape == shape
-        changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
-        page_prints, todo = pages_to_render(
-            claimed,
-            state,
-            fingerprints,
-            same_key=summary.render_key == rkey,
-            same_shape=same_shape,
-            changed=changed,
-        )
-        writer.unchanged += len(claimed) - len(todo)
-        # Lists first: each worker renders a document's card once, for the first
-        # list showing it, so the fewer workers meet a document, the better. While
-        # this process makes the search index, the others get through the lists.
-        todo.sort(key=lambda item: "posts" not in item[1].context)
-        stage("fingerprint")
 
-        def render_chunk(chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
-            done = []
-            for rel, page in chunk:
-                try:
-                    data = render_page(env, page, site)
-                except Exception as exc:  # a theme can fail in any way; report where
-                    raise template_error(exc, page.template) from None
-                changed = writer.differs(rel, data)
-                if changed:
-                    writer.stage(rel, data)
-                # A page new to the cache was not fingerprinted yet: do it here, in parallel.
-                known = page_prints[rel]
-                done.append((rel, changed, known or fingerprints.page(*page.fingerprinted)))
-            return done
 
-        make_search, finish_search = _plan_search(
-            writer,
-            catalog,
-            config,
-            state,
-            fingerprints,
-            parsed_with,
-            changed if same_shape else None,
-        )
-        derived = Derived(writer, state.derived, fingerprints)
+# Plan: which pages to render.
 
-        def alongside() -> None:
-            """What this process makes while the workers render: it needs no page."""
-            if make_search is not None:
-                make_search()
-            _write_feeds(derived, catalog, config)
-            _write_sitemap(derived, catalog, pages, config)
 
-        for rel, changed, fingerprint in run_chunks(
-            render_chunk, todo, jobs, progress=_progress(reporter, "rendering"), first=alongside
-        ):
-            writer.staged_by_worker(rel, changed)
-            page_prints[rel] = fingerprint
-        stage("render + feeds")
-        search_key, search_files = finish_search()
-        for rel, path in theme_static.items():
-            _copy(writer, rel, path, f"theme file {path}", reporter)
-        for item in loaded.files:
-            if not item.is_document:
-                _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
-        stage("static")
-        outputs = writer.outputs()
-        urls = {doc.source: doc.url for doc in catalog.documents}
-        pending: list[tuple[Path, Path]] = []
-        saved = BuildState(
-            parse_key=parsed_with,
-            hashes=loaded.hashes,
-            documents=loaded.documents,
-            pages=page_prints,
-            outputs=outputs,
-            shape=shape,
-            digests=digests,
-            search_key=search_key,
-            search_files=search_files,
-            shards=state.shards,
-            derived=derived.keys,
-            urls=urls,
-        )
-        summary = Summary(
-            render_key=rkey,
-            snapshot=snapshot if result.ok else {},  # failures are reported on every build
-            documents=result.documents,
-            drafts=result.drafts,
-            pages=len(pages),
-            files=len(outputs),
-        )
-        if use_cache and session is None:  # before the commit: a full disk stops it here
-            pending = stage_state(config, saved, summary)
-        stage("cache save")
-        forget_state(config)
-        writer.commit()
-        publish_state(pending)
-        stage("commit")
-    except BaseException as exc:
-        writer.abort()
-        if isinstance(exc, OSError):
-            raise os_failure(exc, exc.filename or config.output_dir, "cannot build") from None
-        raise
-    result.moved = {
-        old: new for src, old in state.urls.items() if (new := urls.get(src, old)) != old
-    }
-    if use_cache and session is not None:
-        session.state, session.summary = saved, summary
-    state = saved
-    if keep is not None:
-        keep += [state, loaded, pages, claimed, todo, page_prints, digests, fingerprints, writer]
-    result.pages = len(pages)
-    result.rendered = len(todo)
-    result.written, result.unchanged = writer.written, writer.unchanged
-    result.seconds = time.perf_counter() - started
-    result.timings = timings
-    return result
+@dataclass
+class RenderPlan:
+    """The pages to render, and the fingerprints the next build compares with."""
+
+    fingerprints: Fingerprints
+    claimed: list[tuple[str, Page]]  # every page with its output file
+    prints: dict[str, str | None]  # output file → fingerprint; None: its renderer makes it
+    todo: list[tuple[str, Page]]  # the pages to render, list pages first
+    shape: str  # see `cache.catalog_shape`
+    digests: dict[str, bytes]  # source → document fingerprint
+    changed: set[str] | None  # documents whose fingerprint changed, when the shape did not
+
+
+def _plan_renders(
+    config: Config,
+    reporter: Reporter,
+    inputs: Inputs,
+    last: Summary,
+    state: BuildState,
+    loaded: Loaded,
+    pages: list[Page],
+    writer: Writer,
+) -> RenderPlan:
+    """Each page claims its output file; a page whose inputs are as the last build
+    rendered them is not rendered again (see `cache.pages_to_render`)."""
+    fingerprints = Fingerprints(inputs.render_key)
+    claimed = _claim_pages(writer, pages, reporter)
+    same_parse = state.parse_key == parse_key(config)
+    documents = loaded.catalog.documents
+    shape = catalog_shape(documents, state if same_parse else None)
+    digests = {d.source: fingerprints.value(d) for d in documents}
+    same_shape = state.shape == shape
+    changed = {src for src, digest in digests.items() if state.digests.get(src) != digest}
+    prints, todo = pages_to_render(
+        claimed,
+        state,
+        fingerprints,
+        same_key=last.render_key == inputs.render_key,
+        same_shape=same_shape,
+        changed=changed,
+    )
+    writer.unchanged += len(claimed) - len(todo)
+    # Lists first: each worker renders a document's card once, for the first
+    # list showing it, so the fewer workers meet a document, the better. While
+    # this process makes the search index, the others get through the lists.
+    todo.sort(key=lambda item: "posts" not in item[1].context)
+    return RenderPlan(
+        fingerprints, claimed, prints, todo, shape, digests, changed if same_shape else None
+    )
+
+
+def _claim_pages(writer: Writer, pages: list[Page], reporter: Reporter) -> list[tuple[str, Page]]:
+    """Each page with its output file; a page whose file is taken is reported and left out."""
+    claimed = []
+    for page in pages:
+        rel = output_path(page.url)
+        if writer.claim(rel, page.template):
+            claimed.append((rel, page))
+        else:
+            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
+    return claimed
+
+
+# Render: the pages, and beside them the search index, feeds and sitemap.
+
+
+@dataclass
+class Rendered:
+    """What rendering leaves for the saved state."""
+
+    prints: dict[str, str | None]  # output file → fingerprint, now of every page
+    search_key: bytes
+    search_files: list[str]
+    derived: dict[str, bytes]  # feed or sitemap → its inputs' key
+
+
+@dataclass
+class RenderJob:
+    """What a render worker needs besides its pages.
+
+    Workers are forked (see `parallel`): they inherit it, and the pages, from
+    this process, and nothing of it is pickled.
+    """
+
+    env: jinja2.Environment
+    site: SiteInfo
+    writer: Writer
+    prints: dict[str, str | None]  # a page's known fingerprint, or None
+    fingerprints: Fingerprints
+
+
+def _render(
+    config: Config,
+    reporter: Reporter,
+    catalog: Catalog,
+    pages: list[Page],
+    plan: RenderPlan,
+    state: BuildState,
+    writer: Writer,
+    jobs: int,
+) -> Rendered:
+    """Render the planned pages over `jobs` processes; this one also brings the
+    search index, the feeds and the sitemap up to date, which need no page."""
+    compiled = cache_dir(config) / "templates"
+    compiled.mkdir(exist_ok=True)
+    env = make_environment(config, compiled)
+    job = RenderJob(env, site_info(config), writer, plan.prints, plan.fingerprints)
+    parsed_as = parse_key(config)
+    make_search, finish_search = _plan_search(
+        writer, catalog, config, state, plan.fingerprints, parsed_as, plan.changed
+    )
+    derived = Derived(writer, state.derived, plan.fingerprints)
+
+    def alongside() -> None:
+        """What this process makes while the workers render."""
+        if make_search is not None:
+            make_search()
+        _write_feeds(derived, catalog, config)
+        _write_sitemap(derived, catalog, pages, config)
+
+    for rel, changed, fingerprint in run_chunks(
+        partial(_render_chunk, job),
+        plan.todo,
+        jobs,
+        progress=_progress(reporter, "rendering"),
+        first=alongside,
+    ):
+        writer.staged_by_worker(rel, changed)
+        plan.prints[rel] = fingerprint
+    search_key, search_files = finish_search()
+    return Rendered(plan.prints, search_key, search_files, derived.keys)
+
+
+def _render_chunk(job: RenderJob, chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
+    """Render and stage some pages: each one's output file, whether its bytes
+    changed, and its fingerprint (a page new to the cache gets it here, in parallel)."""
+    writer, prints = job.writer, job.prints
+    done = []
+    for rel, page in chunk:
+        try:
+            data = render_page(job.env, page, job.site)
+        except Exception as exc:  # a theme can fail in any way; report where
+            raise template_error(exc, page.template) from None
+        changed = writer.differs(rel, data)
+        if changed:
+            writer.stage(rel, data)
+        done.append((rel, changed, prints[rel] or job.fingerprints.page(*page.fingerprinted)))
+    return done
 
 
 def _plan_search(
@@ -499,27 +584,6 @@ def _plan_search(
                 made.append(rel)
 
     return make, lambda: (key, made)
-
-
-def _progress(reporter: Reporter, label: str):
-    return lambda done, total: reporter.progress(label, done, total)
-
-
-def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:
-    if not writer.copy(rel, path, origin):
-        reporter.warning(f"{origin}: not copied, /{rel} is already written by {writer.owner(rel)}")
-
-
-def _claim_pages(writer: Writer, pages: list[Page], reporter: Reporter) -> list[tuple[str, Page]]:
-    """Each page with its output file; a page whose file is taken is reported and left out."""
-    claimed = []
-    for page in pages:
-        rel = output_path(page.url)
-        if writer.claim(rel, page.template):
-            claimed.append((rel, page))
-        else:
-            reporter.warning(f"page /{page.url} is claimed twice; kept {writer.owner(rel)}")
-    return claimed
 
 
 class Derived:
@@ -591,3 +655,111 @@ def _write_feeds(derived: Derived, catalog: Catalog, config: Config) -> None:
                 node.documents, title, node.feed, node.url, config
             ),
         )
+
+
+def _progress(reporter: Reporter, label: str):
+    return lambda done, total: reporter.progress(label, done, total)
+
+
+# Write and save: static files, the state for the next build, the commit.
+
+
+@contextmanager
+def _staging(
+    config: Config, state: BuildState, use_cache: bool, lock: OutputLock
+) -> Iterator[Writer]:
+    """The build's writer; if the build stops, what it staged is dropped and the
+    output stays as it was."""
+    writer = Writer(config.output_dir, state.outputs or None, keep_pool=use_cache, lock=lock)
+    try:
+        yield writer
+    except BaseException as exc:
+        writer.abort()
+        if isinstance(exc, OSError):
+            raise os_failure(exc, exc.filename or config.output_dir, "cannot build") from None
+        raise
+
+
+def _copy_static(
+    writer: Writer, theme_static: dict[str, Path], files: list[ContentFile], reporter: Reporter
+) -> None:
+    """The theme's static files, then every content file that is not a document."""
+    for rel, path in theme_static.items():
+        _copy(writer, rel, path, f"theme file {path}", reporter)
+    for item in files:
+        if not item.is_document:
+            _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
+
+
+def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:
+    if not writer.copy(rel, path, origin):
+        reporter.warning(f"{origin}: not copied, /{rel} is already written by {writer.owner(rel)}")
+
+
+def _record(
+    config: Config,
+    inputs: Inputs,
+    loaded: Loaded,
+    pages: list[Page],
+    plan: RenderPlan,
+    made: Rendered,
+    state: BuildState,
+    writer: Writer,
+) -> tuple[BuildState, Summary]:
+    """What this build leaves for the next: its state, and the summary that tells
+    the next one that nothing changed."""
+    outputs = writer.outputs()
+    result = loaded.result
+    saved = BuildState(
+        parse_key=parse_key(config),
+        hashes=loaded.hashes,
+        documents=loaded.documents,
+        pages=made.prints,
+        outputs=outputs,
+        shape=plan.shape,
+        digests=plan.digests,
+        search_key=made.search_key,
+        search_files=made.search_files,
+        shards=state.shards,
+        derived=made.derived,
+        urls={doc.source: doc.url for doc in loaded.catalog.documents},
+    )
+    summary = Summary(
+        render_key=inputs.render_key,
+        snapshot=inputs.snapshot if result.ok else {},  # failures are reported on every build
+        documents=result.documents,
+        drafts=result.drafts,
+        pages=len(pages),
+        files=len(outputs),
+    )
+    return saved, summary
+
+
+def _commit(config: Config, writer: Writer, pending: list[tuple[Path, Path]]) -> None:
+    """Move the staged files into place, then the staged state (see `stage_state`,
+    written before: a full disk stops the build there). The saved state is dropped
+    first, so a build killed mid-way is followed by one that renders everything."""
+    forget_state(config)
+    writer.commit()
+    publish_state(pending)
+
+
+def _result(
+    result: BuildResult,
+    before: BuildState,
+    saved: BuildState,
+    pages: list[Page],
+    plan: RenderPlan,
+    writer: Writer,
+    clock: Stopwatch,
+) -> BuildResult:
+    """`load_site`'s result with what the later stages did, and the pages that moved."""
+    result.moved = {
+        old: new for src, old in before.urls.items() if (new := saved.urls.get(src, old)) != old
+    }
+    result.pages = len(pages)
+    result.rendered = len(plan.todo)
+    result.written, result.unchanged = writer.written, writer.unchanged
+    result.seconds = clock.total()
+    result.timings = clock.laps
+    return result
