@@ -101,7 +101,7 @@ def test_a_page_is_recognised_by_its_markup() -> None:
 def test_the_document_holds_what_the_page_states(imported) -> None:
     _, content, written = imported
     [document] = [p for p in written if p.suffix == ".md"]
-    assert document.parent == content / "web" / "news.example.cn"
+    assert document.parent == content / "web" / "示例网"
     front, _ = front_and_body(document)
     assert front["title"] == "长春核酸检测点增至两千个"
     assert front["date"] == "2022-04-10 09:30:00"
@@ -220,6 +220,26 @@ def test_the_html_reads_as_well_as_the_text(page: dict) -> None:
     by_text = _graded(from_text, webpage.read(text.text).fields, page)
     by_html = _graded(from_html, htmlpage.read(saved.text).fields, page)
     assert [k for k, right in by_text.items() if right and not by_html[k]] == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[Path(p["file"]).stem for p in PAGES])
+def test_a_page_and_its_text_go_to_the_same_folder(page: dict) -> None:
+    """The site is named as the page's copyright line names it, whether
+    the page is imported from its HTML or from its text."""
+    [from_text] = parse_source(read_source(WEB / page["file"]), ImportOptions())
+    saved = read_source((WEB / page["file"]).with_suffix(".html"))
+    [from_html] = parse_source(saved, ImportOptions())
+    assert from_html.path.parent == from_text.path.parent
+    assert from_html.path.parent.name != "web"
+
+
+def test_a_site_stated_in_the_markup_or_only_by_its_address(tmp_path: Path) -> None:
+    named = ARTICLE.replace("</head>", '<meta property="og:site_name" content="示例新闻"></head>')
+    [record] = parse_source(read_source(write(tmp_path, "n.html", named.encode())), ImportOptions())
+    assert record.path.parent.as_posix() == "web/示例新闻"
+    bare = re.sub(r'<div class="footer">.*?</div>', "", ARTICLE)
+    [record] = parse_source(read_source(write(tmp_path, "b.html", bare.encode())), ImportOptions())
+    assert record.path.parent.as_posix() == "web/news.example.cn"
 
 
 def test_what_the_pages_own_style_sheet_hides_is_not_read() -> None:

@@ -205,6 +205,28 @@ def test_a_short_closing_sentence_stays_in_the_article() -> None:
     assert paragraphs(record)[-1] == "你期待吗？"
 
 
+def test_the_copyright_line_names_the_sites_folder() -> None:
+    record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}{FOOTER}")
+    assert record.path.parent.as_posix() == "web/某某网"
+    assert webpage.site_name(["首页", "© 1997-2015 网易公司版权所有 About NetEase | 公司简介"]) == (
+        "网易公司"
+    )
+    assert webpage.site_name(["版权所有：中国青年网 京ICP备05060990号"]) == "中国青年网"
+    assert webpage.site_name(MENU.split("\n") + ARTICLE.split("\n")) is None
+    unsigned = parse(f"{MENU}\n标题在这里\n2020-01-01 来源：某某日报\n{ARTICLE}")
+    assert unsigned.path.parent.as_posix() == "web/某某日报"
+
+
+def test_notices_and_links_end_the_article_even_in_a_sentence() -> None:
+    assert webpage.edge_furniture("如有侵权，请联系删除。")
+    assert webpage.edge_furniture("更多精彩内容，上手机新浪网娱乐频道 ent.sina.cn")
+    assert not webpage.edge_furniture(ARTICLE.split("\n")[0])
+    notice = "本文转载自某某网，如有侵权，请联系删除。"
+    record = parse(f"{MENU}\n标题在这里\n2020-01-01\n{ARTICLE}{notice}\n{FOOTER}")
+    assert "侵权" not in text_of(record)
+    assert "居民们表示" in text_of(record)
+
+
 def test_a_headline_punctuated_like_prose() -> None:
     title = "故宫，你低调点！故宫：不，实力已不允许我继续低调"
     record = parse(f"{title}\n2019-02-20 来源：中国新闻网\n{ARTICLE}", kind="webpage")

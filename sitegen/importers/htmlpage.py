@@ -531,14 +531,6 @@ def _furniture(line: str) -> bool:
     return webpage.is_meta(line) or signals.boilerplate_score(line) >= webpage.FURNITURE
 
 
-def _notice(text: str) -> bool:
-    """What the text rules drop at an article's end even in a sentence: a
-    short notice or link (`未经授权，不得转载`, `上手机新浪网 ent.sina.cn`)."""
-    short = cjk.width(text) <= 60
-    notice = signals.NOTICES.search(text) or signals.has_link(text)
-    return short and bool(notice) or signals.boilerplate_score(text) >= webpage.FURNITURE
-
-
 def article(blocks: list[Block]) -> list[Block]:
     """The blocks most of whose lines the text rules keep, with the images,
     captions and tables of data between them or just before them."""
@@ -551,7 +543,7 @@ def article(blocks: list[Block]) -> list[Block]:
         for index, lines in enumerate(analysed)
         if any(lines) and 2 * sum(owners[i] == index for i in prose) >= len(lines)
     ]
-    while chosen and _notice(blocks[chosen[-1]].text):
+    while chosen and webpage.edge_furniture(blocks[chosen[-1]].text):
         chosen.pop()
     if not chosen:
         return [b for b in blocks if b.images]
@@ -595,8 +587,8 @@ def read(text: str, url: str | None = None) -> Page:
     blocks = article(extract(text, base))
     read_text = _up_to(shown, blocks)
     reading = webpage.read(read_text)
-    blocks = _within(blocks, read_text.split("\n"), reading.body)
     lines = read_text.split("\n")
+    blocks = _within(blocks, lines, reading.body)
     blocks = blocks or [Block(paragraph(lines[i]), (lines[i],), ()) for i in reading.body]
     fields = dict(reading.fields)
     for key in ("source", "editor"):
@@ -604,7 +596,8 @@ def read(text: str, url: str | None = None) -> Page:
             fields[key] = said[key]
     authors = [said["author"]] if said["author"] else list(reading.authors)
     title = headline(root, said["title"], reading.title)
-    site = said["site"] or (urlsplit(base).hostname if base else "") or ""
+    host = urlsplit(base).hostname if base else None
+    site = said["site"] or webpage.site_name(shown.split("\n")) or host or ""
     return Page(
         title=title,
         date=_when(said["date"], reading),

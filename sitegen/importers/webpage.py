@@ -288,10 +288,10 @@ def _article(
         for i in run
         if lines[i].strip() and not is_meta(lines[i]) and signals.boilerplate_score(lines[i]) < 0.7
     ]
-    whole = bool(inside) and not _edge_furniture(lines[inside[-1]])
-    while inside and _edge_furniture(lines[inside[-1]]):
+    whole = bool(inside) and not edge_furniture(lines[inside[-1]])
+    while inside and edge_furniture(lines[inside[-1]]):
         inside.pop()
-    while inside and _edge_furniture(lines[inside[0]]):
+    while inside and edge_furniture(lines[inside[0]]):
         inside.pop(0)
     return sorted(between) + inside + (_closing(lines, run.stop) if whole else [])
 
@@ -313,13 +313,20 @@ def _closing(lines: list[str], end: int, most: int = 2) -> list[int]:
     return found
 
 
-def _edge_furniture(line: str) -> bool:
+def edge_furniture(line: str) -> bool:
     """At the article's ends, a notice or a link is furniture even in a
     sentence: `如有侵权，联系删除。`, `…上手机新浪网娱乐频道 ent.sina.cn`."""
     short = cjk.width(line) <= 60
     return signals.boilerplate_score(line) >= FURNITURE or (
         short and (bool(signals.NOTICES.search(line)) or signals.has_link(line))
     )
+
+
+def site_name(lines: list[str]) -> str | None:
+    """The site's name as its copyright line states it (`© 1997-2015
+    网易公司版权所有`, `版权所有：中国青年网`), the first such line; None if
+    no line does. It names the folder a page's document goes to."""
+    return next((m.group(1) or m.group(2) for x in lines if (m := _SITE.search(x))), None)
 
 
 def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMatch | None:
@@ -498,7 +505,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     ]
     origin = options.publication or reading.fields.get("source", "")
     author = "、".join(reading.authors) or origin
-    site = next((m.group(1) or m.group(2) for x in lines if (m := _SITE.search(x))), None)
+    site = site_name(lines)
     url = next((m.group(1) for x in lines if (m := _URL.search(x))), None)
     folder = PurePosixPath("web", safe_component(site or origin or "web"))
     name = f"{day.isoformat()}-{short_title(title)}.md"
