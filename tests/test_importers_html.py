@@ -14,6 +14,7 @@ import yaml
 from sitegen.importers import (
     ImportOptions,
     detect_kind,
+    htmlmeta,
     htmlpage,
     import_files,
     parse_source,
@@ -304,8 +305,8 @@ def test_odd_json_ld_is_passed_over(ld: str) -> None:
     page = re.sub(r"(?s)<script type=\"application/ld\+json\">.*?</script>", "", ARTICLE)
     page = page.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
     root = htmlpage.tree(page)
-    assert htmlpage.stated(root)["title"] == "长春核酸检测点增至两千个"
-    assert htmlpage.stated(root)["author"] == ""
+    assert htmlmeta.stated(root)["title"] == "长春核酸检测点增至两千个"
+    assert htmlmeta.stated(root)["author"] == ""
 
 
 def test_a_page_trafilatura_passes_over_keeps_its_text(tmp_path: Path) -> None:
