@@ -228,6 +228,12 @@ def hidden_elements(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
     classes, descendant and child combinators); the page's linked style
     sheets are not in a saved page and are not read."""
     elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    index: dict[str, list[lxml.html.HtmlElement]] = {}
+    for element in elements:
+        names = [f"#{element.get('id')}", element.tag.lower()]
+        names += [f".{c}" for c in (element.get("class") or "").split()]
+        for name in dict.fromkeys(names):
+            index.setdefault(name, []).append(element)
     best: dict[lxml.html.HtmlElement, tuple[tuple, str]] = {}
 
     def offer(element, key: tuple, value: str) -> None:
@@ -252,7 +258,9 @@ def hidden_elements(root: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
             sum(len(c.classes) for c in compounds),
             sum(c.tag is not None for c in compounds),
         )
-        for element in elements:
+        last = compounds[-1]
+        key = next(iter([f"#{i}" for i in last.ids] + [f".{c}" for c in last.classes]), last.tag)
+        for element in index.get(key, []) if key else elements:
             if _matches(element, parts):
                 offer(element, (important, weight, order), value)
     return {e for e, (_, value) in best.items() if value == "none"}
