@@ -251,16 +251,17 @@ def test_what_the_pages_own_style_sheet_hides_is_not_read() -> None:
         "</head>",
         "<style>/* crumbs */ .crumbs span { display: none }\n"
         ".crumbs span.shown { display: inline }\n"
-        "@media (max-width: 600px) { .info { display: none } }</style>"
+        "@media (max-width: 600px) { .info { display: none } }\n"
+        "div[data-role=ad] { display: none } .info:hover { display: none }</style>"
         '<style media="print">.article { display: none }</style></head>',
     ).replace(
         '<div class="info">',
         '<div class="crumbs"><span>首页 &gt; 吉林 &gt; 正文</span></div><div class="crumbs">'
         '<span class="shown">页面</span> <span style="display:block">工具</span></div>'
-        '<div hidden>隐藏的提示</div><div class="info">',
+        '<div hidden>隐藏的提示</div><div data-role="ad">广告位招租</div><div class="info">',
     )
     shown = htmlpage.page_text(htmlpage.tree(page))
-    assert "正文" not in shown and "隐藏的提示" not in shown
+    assert "正文" not in shown and "隐藏的提示" not in shown and "广告位招租" not in shown
     assert "页面" in shown and "工具" in shown
     assert "2022年04月10日 09:30 来源：示例日报" in shown
     assert "4月9日，长春市新增核酸检测点五百个" in shown
