@@ -27,7 +27,14 @@ from warcio.warcwriter import WARCWriter
 from sitegen.build import build
 from sitegen.config import load_config
 from sitegen.errors import ImportFailed
-from sitegen.importers import ImportOptions, htmlpage, import_files, parse_source, read_source
+from sitegen.importers import (
+    ImportOptions,
+    htmlmeta,
+    htmlpage,
+    import_files,
+    parse_source,
+    read_source,
+)
 from sitegen.report import BufferReporter
 
 WEB = Path(__file__).parent / "fixtures" / "web"
@@ -75,7 +82,7 @@ def make_warc(pages: list[Path], gzip: bool = True) -> bytes:
     for page in pages:
         data = page.read_bytes()
         response(writer, url_of(page), "200 OK", "text/html", data)
-        shown = htmlpage.read(htmlpage.decode(data), url=url_of(page)).blocks
+        shown = htmlpage.read(htmlmeta.decode(data), url=url_of(page)).blocks
         for number, image in enumerate(sorted({u for block in shown for u in block.images})):
             response(writer, image, "200 OK", "image/png", png(4 + number))
     response(writer, "https://news.example.cn/old", "301 Moved Permanently", "text/html", b"")
@@ -241,7 +248,7 @@ def test_reimporting_an_archive_replaces_its_documents(tmp_path: Path) -> None:
 def make_mhtml(page: Path) -> bytes:
     """The page as a browser saves it as one file: a MIME message of the
     page (quoted-printable) and the images its article shows."""
-    text = htmlpage.decode(page.read_bytes())
+    text = htmlmeta.decode(page.read_bytes())
     message = MIMEMultipart("related", type="text/html")
     message["From"] = "<Saved by Blink>"
     message["Snapshot-Content-Location"] = url_of(page)

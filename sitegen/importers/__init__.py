@@ -20,6 +20,7 @@ from types import ModuleType
 from sitegen.errors import ImportFailed
 from sitegen.importers import (
     cjk,
+    htmlmeta,
     htmlpage,
     newspaper,
     pdfpaper,
@@ -95,8 +96,8 @@ def read_source(path: Path) -> Source:
 def decode(data: bytes, path: Path) -> str:
     """A text is decoded as a text; an HTML page as it declares, checked
     against its bytes (pages often declare gb2312 and hold UTF-8)."""
-    if htmlpage.sniff(data):
-        return htmlpage.decode(data)
+    if htmlmeta.sniff(data):
+        return htmlmeta.decode(data)
     return cjk.decode(data, path)
 
 

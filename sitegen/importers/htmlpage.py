@@ -28,9 +28,7 @@ import lxml.html
 import trafilatura
 
 from sitegen.importers import cjk, signals, webpage
-from sitegen.importers.htmlmeta import charset, headline, stated
-from sitegen.importers.htmlmeta import decode as decode  # the importers' registry decodes with it
-from sitegen.importers.htmlmeta import sniff as sniff  # and sniffs pages with it
+from sitegen.importers.htmlmeta import charset, headline, sniff, stated
 from sitegen.importers.htmlstyle import hidden_elements
 from sitegen.importers.records import (
     ImportOptions,

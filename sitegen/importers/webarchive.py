@@ -30,7 +30,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from sitegen.errors import ImportFailed
-from sitegen.importers import htmlpage
+from sitegen.importers import htmlmeta, htmlpage
 from sitegen.importers.records import ImportOptions, Record, Source, body, safe_component
 
 KIND = "warc"
@@ -200,7 +200,7 @@ def _page(
 ) -> list[Record]:
     """One captured page as a document, and the captured images it shows as
     files in a folder named as the document, linked from its body."""
-    page = htmlpage.read(htmlpage.decode(capture.payload, capture.charset), url=capture.uri)
+    page = htmlpage.read(htmlmeta.decode(capture.payload, capture.charset), url=capture.uri)
     provenance = (
         {"warc_date": capture.date, "warc_offset": capture.offset, "warc_file": capture.warc}
         if capture.offset is not None
