@@ -20,7 +20,7 @@ from sitegen.importers import (
     ImportOptions,
     Record,
     detect_kind,
-    epaper,
+    issuetext,
     parse_source,
     read_source,
 )
@@ -223,7 +223,7 @@ def test_one_article_with_its_header_line_needs_no_flags() -> None:
     ],
 )
 def test_header_lines_of_any_paper(line: str, paper: str | None, day: str, page: int) -> None:
-    found = epaper.marker(line)
+    found = issuetext.marker(line)
     assert found is not None
     assert (found.publication, found.date.isoformat(), found.page) == (paper, day, page)
 
@@ -232,14 +232,14 @@ def test_header_lines_of_any_paper(line: str, paper: str | None, day: str, page:
     "line", ["2022年4月8日，全市开展第3版防控方案培训。", "第 3 页", "今日4版", "本报记者 王琳"]
 )
 def test_sentences_and_footers_are_no_header_lines(line: str) -> None:
-    assert epaper.marker(line) is None
+    assert issuetext.marker(line) is None
 
 
 def test_bare_numbers_are_footers_only_when_they_count_up() -> None:
     table = ["一表读懂", "援长队员", "386", "扫码人员", "780", "第 2 页"]
-    assert epaper.footers(table) == [5]
+    assert issuetext.footers(table) == [5]
     pages = ["正文一，", "1", "正文二，", "2", "正文三。", "3"]
-    assert epaper.footers(pages) == [1, 3, 5]
+    assert issuetext.footers(pages) == [1, 3, 5]
 
 
 def test_lead_ins_and_wrapped_titles_without_contents() -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from sitegen.errors import ImportFailed
-from sitegen.importers import cjk, columns, epaper, layout
+from sitegen.importers import cjk, columns, epaper, issuetext, layout
 from sitegen.importers.records import (
     ImportOptions,
     Record,
@@ -64,7 +64,7 @@ def detect(text: str) -> float:
 def boilerplate_lines(text: str) -> list[str]:
     """Nothing is dropped from a page: the masthead stays in the page document.
     A whole issue's furniture is kept aside (see `epaper`)."""
-    return epaper.boilerplate_lines(text) if epaper.is_whole_issue(text) else []
+    return epaper.boilerplate_lines(text) if issuetext.is_whole_issue(text) else []
 
 
 @dataclass
@@ -121,7 +121,7 @@ def page_number(text: str) -> int | None:
 
 
 def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
-    if epaper.is_whole_issue(text):
+    if issuetext.is_whole_issue(text):
         return epaper.parse(text, source, options)
     lines = text.split("\n")
     paras = columns.paragraphs(lines)
@@ -131,7 +131,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     missing = [
         flag for flag, value in (("--publication", publication), ("--date", date)) if not value
     ]
-    if missing and any(epaper.marker(x) for x in lines):
+    if missing and any(issuetext.marker(x) for x in lines):
         return epaper.parse(text, source, options)
     if missing:
         raise ImportFailed(
