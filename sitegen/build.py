@@ -18,9 +18,9 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import jinja2
 
@@ -75,6 +75,40 @@ class BuildResult:
         return not self.failures
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _collector_off(build: Callable[P, R]) -> Callable[P, R]:
+    """Keep the cyclic garbage collector off while `build` runs.
+
+    Nearly everything a build makes (documents, catalog, pages) lives until
+    it ends, and what dies sooner is freed by reference counting: at 10,000
+    posts a build with the collector off peaks at the same memory. With it
+    on, it walks those objects again and again (a twentieth of a small
+    rebuild, even collecting rarely). It is back on once `build` has
+    returned and what it made is freed; cycles are collected then. Given
+    `keep`, what the build made and the caller keeps is moved out of the
+    collector's sight first: walking it once would cost what not freeing it
+    saved.
+    """
+
+    @wraps(build)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return build(*args, **kwargs)
+        finally:
+            if kwargs.get("keep") is not None:
+                gc.freeze()
+            if was_enabled:
+                gc.enable()
+
+    return run
+
+
+@_collector_off
 def build(
     config: Config,
     reporter: Reporter,
@@ -97,7 +131,7 @@ def build(
     check_output_dir(config.output_dir, config.site_dir)
     jobs = jobs or default_jobs()
     # Held from reading the cache to saving it: another build would mix its files in.
-    with _no_collections(freeze=keep is not None), OutputLock(config.output_dir) as lock:
+    with OutputLock(config.output_dir) as lock:
         clock = Stopwatch()
         inputs = _find_inputs(config)
         last = _last_summary(config, reporter, use_cache, session)
@@ -151,30 +185,6 @@ def _hold(keep: list[object] | None, *objects: object) -> None:
     (see `build`'s `keep`); what is not held is freed when `build` returns."""
     if keep is not None:
         keep += objects
-
-
-@contextmanager
-def _no_collections(freeze: bool = False) -> Iterator[None]:
-    """Keep the cyclic garbage collector off while building.
-
-    Nearly everything a build makes (documents, catalog, pages) lives until
-    it ends, and what dies sooner is freed by reference counting: at 10,000
-    posts a build with the collector off peaks at the same memory. With it
-    on, it walks those objects again and again (a twentieth of a small
-    rebuild, even collecting rarely). Cycles are collected once it is back on.
-    With `freeze`, what the build made and the caller keeps is moved out of
-    the collector's sight first: walking it once would cost what not freeing
-    it saved.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 # Load: what the site is made from, what the last build left, the documents.
