@@ -1,0 +1,150 @@
+"""Files made from many documents by code, not templates: the search index,
+the Atom feeds and the sitemap.
+
+A build makes them in its own process while forked workers render the
+pages (see `build._render`); each is made again only when what it is made
+from changed, and otherwise the last build's file is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sitegen import feeds, search
+from sitegen.cache import BuildState, Fingerprints
+from sitegen.catalog import Catalog
+from sitegen.config import Config
+from sitegen.render import Page
+from sitegen.writer import Writer
+
+
+def plan_search(
+    writer: Writer,
+    catalog: Catalog,
+    config: Config,
+    state: BuildState,
+    prints: Fingerprints,
+    parsed_as: str,
+    changed: set[str] | None,
+) -> tuple[Callable[[], None] | None, Callable[[], tuple[bytes, list[str]]]]:
+    """How to bring the search index up to date: a job that makes it anew (or
+    None), and a function that finishes it, returning its key and files.
+
+    The index is a function of the documents in order (ids are positions), so
+    it is kept whole when no document changed, or made anew. Making it is
+    single-threaded and costly, so the build runs that job in this process
+    while forked workers render pages. When only some documents' texts
+    changed (`changed`, with the catalog's shape and the parse key as
+    before), the previous index is patched instead.
+    """
+    if not config.search:
+        return None, lambda: (b"", [])
+    # A document's fingerprint follows its file's bytes; what code makes of them, the parse key.
+    key = prints.value([search.FORMAT, parsed_as, *catalog.documents])
+    ends = state.search_files[:1] + state.search_files[-1:]
+    if key == state.search_key and all((writer.output / rel).is_file() for rel in ends):
+
+        def keep() -> tuple[bytes, list[str]]:
+            for rel in state.search_files:
+                writer.keep(rel, "search")
+            return key, state.search_files
+
+        return None, keep
+
+    if changed and state.search_files and state.parse_key == parsed_as:
+        old = {src: doc for src, (_, doc) in state.documents.items() if doc is not None}
+        patch = search.patch_index(writer.output, catalog, old, changed, key.hex())
+        if patch is not None:
+
+            def apply() -> tuple[bytes, list[str]]:
+                written = {rel for rel, _ in patch}
+                for rel, data in patch:
+                    writer.write(rel, data, "search")
+                for rel in state.search_files:
+                    if rel not in written:
+                        writer.keep(rel, "search")
+                return key, state.search_files
+
+            return None, apply
+
+    made: list[str] = []
+
+    def make() -> None:
+        for rel, data in search.index_files(catalog, config, key.hex()):
+            if writer.write(rel, data, "search"):
+                made.append(rel)
+
+    return make, lambda: (key, made)
+
+
+class Derived:
+    """Feeds and the sitemap: files made from many documents by code, not templates.
+
+    Each is made again only when the values it is made from changed (the
+    render key covers config and code); otherwise the last build's file is kept.
+    """
+
+    def __init__(self, writer: Writer, previous: dict[str, bytes], prints: Fingerprints) -> None:
+        self.writer, self.previous, self.prints = writer, previous, prints
+        self.keys: dict[str, bytes] = {}
+
+    def write(self, rel: str, origin: str, inputs: Any, make: Callable[[], bytes]) -> bool:
+        """Write `rel` (or keep it); False when another file already holds its path."""
+        key = self.prints.value((self.prints.render_key, rel, self.prints.value(inputs)))
+        if self.previous.get(rel) == key:
+            kept = self.writer.keep(rel, origin)
+        else:
+            kept = self.writer.write(rel, make(), origin)
+        if kept:
+            self.keys[rel] = key
+        return kept
+
+
+def write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config: Config) -> None:
+    """sitemap.xml, robots.txt, and one sitemap per top-level section of the site.
+
+    sitemap.xml is an index of the others: one per year of posts, one for
+    the categories, and so on (split again past the protocol's 50,000 URLs),
+    so that an archive of any size stays within the protocol, and an edit
+    makes one section's sitemap again, not all of them.
+    """
+    dates = {d.url: d.updated or d.date for d in catalog.documents}  # a document's page has its URL
+    sections: dict[str, list[tuple[str, dt.datetime | None]]] = {}
+    for page in pages:
+        if page.url != "404.html":
+            head, slash, _ = page.url.partition("/")
+            section = head if slash and head != "page" else "home"  # home's later pages: page/N/
+            sections.setdefault(section, []).append((page.url, dates.get(page.url)))
+    names = []
+    limit = feeds.SITEMAP_LIMIT
+    for section, entries in sorted(sections.items()):
+        for part, start in enumerate(range(0, len(entries), limit), 1):
+            chunk = entries[start : start + limit]
+            name = f"sitemap-{section}{'' if start == 0 else f'-{part}'}.xml"
+            listing = "\n".join(f"{url} {date}" for url, date in chunk)
+            if derived.write(name, "sitemap", listing, lambda c=chunk: feeds.sitemap(c, config)):
+                names.append(name)
+    derived.write("sitemap.xml", "sitemap", names, lambda: feeds.sitemap_index(names, config))
+    derived.writer.write("robots.txt", feeds.robots(config), "robots")
+
+
+def write_feeds(derived: Derived, catalog: Catalog, config: Config) -> None:
+    limit = config.feed_limit
+    derived.write(
+        "atom.xml",
+        "feed",
+        (config.title, catalog.listed[:limit]),
+        lambda: feeds.atom(catalog.listed, config.title, "atom.xml", "", config),
+    )
+    for node in catalog.all_categories:
+        title = f"{config.title} · {' › '.join(node.path)}"
+        derived.write(
+            node.feed,
+            "feed",
+            (title, node.url, node.documents[:limit]),
+            lambda node=node, title=title: feeds.atom(
+                node.documents, title, node.feed, node.url, config
+            ),
+        )
