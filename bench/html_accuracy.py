@@ -36,6 +36,7 @@ from import_accuracy import (  # noqa: E402
     _share,
     blocks,
     imported,
+    judge,
     leaked,
     line_numbers,
     table,
@@ -60,23 +61,9 @@ def score(page: dict, folder: Path) -> Score:
     front = record.front or {}
     result.kind = "html" if front.get("kind") == "webpage" else str(front.get("kind", ""))
     result.notes = record.notes
-    reading = htmlpage.read(source.text)
     paragraphs = blocks(record.body)
-    result.title = front.get("title") == page["title"]
-    result.date = str(front.get("date")) == str(page["date"])
-    result.source = reading.fields.get("source") == page.get("source")
-    result.editor = reading.fields.get("editor") == page.get("editor")
-    result.category = front.get("categories", [])[1:] == page.get("category", [])
-    found = "、".join(reading.authors)
-    result.authors = (sum(1 for name in page["author"] if name in found), len(page["author"]))
-    wanted = [page["first"], page["last"], *page.get("sentences", [])]
-    result.sentences = (
-        sum(1 for s in wanted if any(compact(s) in p for p in paragraphs)),
-        len(wanted),
-    )
     lines = read_source(folder / page["file"]).text.split("\n")
-    furniture = [lines[n - 1] for n in line_numbers(page["boilerplate"]) if lines[n - 1].strip()]
-    result.leaked = (sum(1 for x in furniture if leaked(x, paragraphs)), len(furniture))
+    judge(result, page, front, htmlpage.read(source.text), paragraphs, lines)
     kept = compact(str(front.get("title", "")) + "".join(paragraphs))
     aside = compact("".join(htmlpage.boilerplate_lines(source.text)))
     missing = [x for x in lines if compact(x) not in kept and compact(x) not in aside]

@@ -40,6 +40,7 @@ from sitegen.importers import (  # noqa: E402
     ImportOptions,
     Record,
     Source,
+    htmlpage,
     parse_source,
     read_source,
     webpage,
@@ -117,9 +118,26 @@ def score(page: dict, folder: Path) -> Score:
     result.kind = str(front.get("kind", ""))
     result.notes = record.notes
     paragraphs = blocks(record.body)
+    lines = source.text.split("\n")
+    judge(result, page, front, webpage.read(source.text), paragraphs, lines)
+    kept = compact(str(front.get("title", "")) + "".join(paragraphs))
+    aside = set(REGISTRY[result.kind].boilerplate_lines(source.text)) if result.kind else set()
+    result.lost = sum(1 for x in lines if x.strip() and x not in aside and compact(x) not in kept)
+    return result
+
+
+def judge(
+    result: Score,
+    page: dict,
+    front: dict,
+    reading: webpage.Reading | htmlpage.Page,
+    paragraphs: list[str],
+    lines: list[str],
+) -> None:
+    """Score a document against its label: front matter, what the importer read
+    (`reading`), sentences whole in `paragraphs`, labelled `lines` that leaked."""
     result.title = front.get("title") == page["title"]
     result.date = str(front.get("date")) == str(page["date"])
-    reading = webpage.read(source.text)
     result.source = reading.fields.get("source") == page.get("source")
     result.editor = reading.fields.get("editor") == page.get("editor")
     result.category = front.get("categories", [])[1:] == page.get("category", [])
@@ -128,13 +146,8 @@ def score(page: dict, folder: Path) -> Score:
     wanted = [page["first"], page["last"], *page.get("sentences", [])]
     whole = sum(1 for s in wanted if any(compact(s) in p for p in paragraphs))
     result.sentences = (whole, len(wanted))
-    lines = source.text.split("\n")
     furniture = [lines[n - 1] for n in line_numbers(page["boilerplate"]) if lines[n - 1].strip()]
     result.leaked = (sum(1 for x in furniture if leaked(x, paragraphs)), len(furniture))
-    kept = compact(str(front.get("title", "")) + "".join(paragraphs))
-    aside = set(REGISTRY[result.kind].boilerplate_lines(source.text)) if result.kind else set()
-    result.lost = sum(1 for x in lines if x.strip() and x not in aside and compact(x) not in kept)
-    return result
 
 
 def _share(pairs: list[tuple[int, int]]) -> str:
