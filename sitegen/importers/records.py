@@ -128,3 +128,19 @@ def short_title(title: str, limit: int = 24) -> str:
     """The first words of a title as a file name part."""
     text = re.sub(r"[“”‘’「」『』《》（）()【】\"'!！?？。，、：:；;…·—]+", " ", title)
     return safe_component(text, limit=limit)
+
+
+def article_fields(common: dict, names: list[str]) -> dict:
+    """What every article of a paper's issue says of its paper, date and authors,
+    in the order front matter lists it (the text, e-paper and PDF importers)."""
+    return {
+        "date": common["date"],
+        "kind": "newspaper",
+        "categories": common["categories"],
+        "author": "、".join(names),
+        "authors": names,
+        "publication": common["publication"],
+        "publication_kind": "newspaper",
+        "issue": common["issue"],
+        "issue_number": common["issue_number"],
+    }
