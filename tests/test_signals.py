@@ -179,6 +179,22 @@ def test_article_lines_score_low(line: str) -> None:
     assert signals.boilerplate_score(line) < 0.5
 
 
+LICENSED = (
+    "高盛分析师表示，问题是甲骨文可能会如何对欧盟监管部门的反对意见作出反应。她本周发表报告说，"
+    "甲骨文可能会同意将这款软件授权给其他厂商，或是加大投资，希望以此缓解欧盟委员会的担忧。"
+)
+
+
+def test_one_notice_word_does_not_outweigh_a_long_paragraph() -> None:
+    """授权 in a long paragraph of prose is a word of the article; in a short
+    line, or packed with other notice words, it is a footer's."""
+    assert signals.is_long_prose(LICENSED)
+    assert signals.boilerplate_score(LICENSED) < 0.5
+    assert signals.boilerplate_score("未经授权，不得复制。") >= 0.5
+    footer = LICENSED.replace("加大投资", "版权所有，未经许可不得转载")
+    assert signals.boilerplate_score(footer) > signals.boilerplate_score(LICENSED)
+
+
 def test_prose_and_link_items() -> None:
     assert signals.is_prose(PROSE)
     assert not signals.is_prose("中美合作共赢是大势所趋")

@@ -92,6 +92,20 @@ def is_prose(line: str) -> bool:
     return cjk.ends_sentence(text) or marks >= 2
 
 
+def is_long_prose(line: str) -> bool:
+    """A paragraph of running text, not a footer line: prose 80 wide or more,
+    with three sentence marks or more, mostly in ideographs. One notice word
+    (`授权` in `…同意将MySQL授权给其他人，…`) does not make it furniture;
+    a notice packs several (`版权所有…未经授权…不得转载`) or is short."""
+    text = line.strip()
+    return (
+        is_prose(text)
+        and cjk.width(text) >= 80
+        and punctuation(text) >= 3
+        and cjk_ratio(text) >= 0.5
+    )
+
+
 def has_link(line: str) -> bool:
     """A URL or a bare domain name (`ent.sina.cn`): a pointer elsewhere."""
     return bool(_DOMAIN.search(line))
@@ -100,7 +114,8 @@ def has_link(line: str) -> bool:
 def boilerplate_score(line: str) -> float:
     """How much a line looks like page furniture, from 0 (prose) to 1.
 
-    Signals: widget and notice words, many short items (a menu), a very
+    Signals: widget and notice words (one notice word counts less in a long
+    paragraph of prose, see is_long_prose), many short items (a menu), a very
     short unpunctuated line (a menu entry), little CJK (URLs, codes,
     counters), a link-list entry; prose lowers the score.
     """
@@ -110,8 +125,9 @@ def boilerplate_score(line: str) -> float:
     parts = items(text)
     prose = is_prose(text)
     score = 0.0
-    if NOTICES.search(text):
-        score += 0.7 if cjk.width(text) <= 120 else 0.3
+    notices = len(NOTICES.findall(text))
+    if notices:
+        score += 0.3 if cjk.width(text) > 120 or (notices == 1 and is_long_prose(text)) else 0.7
     if WIDGETS.search(text):
         score += 0.3 if prose else 0.6
     if LIST_HEADINGS.match(text):
