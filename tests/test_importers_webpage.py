@@ -168,6 +168,12 @@ def test_date_at_the_bottom_and_metadata_lines() -> None:
     assert "【责任编辑：张三】" in webpage.boilerplate_lines(text)
 
 
+def test_a_breadcrumb_ending_with_the_title_gives_no_title_category() -> None:
+    crumb = "当前位置：首页 > 民生 > 城建 > 老旧小区改造让居民 住得更舒心"
+    text = f"{MENU}{crumb}\n\n老旧小区改造让居民 住得更舒心\n2019-09-18\n\n{ARTICLE}{FOOTER}"
+    assert parse(text).front["categories"] == ["网页", "民生", "城建"]
+
+
 def test_one_line_of_labelled_fields_and_a_subtitle() -> None:
     meta = "作者：张三 来源：某某日报 发布时间：2020-01-01 09:00 浏览次数：123"
     head = "老旧小区改造让居民住得更舒心\n——某市推进民生工程纪实"

@@ -238,6 +238,20 @@ def test_breadcrumb(line: str, sections: list[str] | None) -> None:
     assert signals.breadcrumb(line) == sections
 
 
+def test_a_breadcrumbs_last_item_that_is_the_title_is_no_section() -> None:
+    title = "Sun股价持续回落 与甲骨文交易前景堪忧"
+    line = f"当前位置：首页>IT评论>业界>{title}"
+    assert signals.breadcrumb(line, title) == ["IT评论", "业界"]
+    assert signals.breadcrumb("首页 > 业界 > Sun股价持续回落 与甲骨...", title) == ["业界"]
+    punctuated = "故宫，你低调点！故宫：不，实力已不允许我继续低调"
+    assert signals.breadcrumb(f"首页 > 评论 > {punctuated}", punctuated) == ["评论"]
+    assert signals.breadcrumb("首页 > 评论 > 海外观察", "评论：海外观察之一") == [
+        "评论",
+        "海外观察",
+    ]
+    assert not signals.names_title("评论", "评论：海外观察之一")
+
+
 def test_title_echo() -> None:
     assert signals.title_echo("曹方新碟发布会创意无限_大陆新闻_娱乐_腾讯网") == (
         "曹方新碟发布会创意无限",

@@ -317,12 +317,28 @@ _CRUMB_LEAD = re.compile(r"^\s*[^\s:：>]{1,8}位置\s*[:：]\s*")
 _HOME = re.compile(r"首页|主页|homepage|^home$|^正文$", re.I)
 
 
-def breadcrumb(line: str) -> list[str] | None:
+def names_title(part: str, title: str) -> bool:
+    """A breadcrumb's item that is the page's title, whole or cut short
+    (`Sun股价持续回落 与甲骨…`): the title starts with it, and it is the
+    whole title or at least 8 characters of it, so a section that merely
+    opens the title (`评论` over `评论：…`) is not taken for it."""
+    item = cjk.compact(_TRUNCATED.sub("", part))
+    whole = cjk.compact(title)
+    return bool(item) and whole.startswith(item) and (item == whole or len(item) >= 8)
+
+
+def breadcrumb(line: str, title: str = "") -> list[str] | None:
     """The sections of a breadcrumb line (`首页 > 财经 > 证券 > 正文` →
-    [财经, 证券]), without home and 正文; None if the line is not one."""
+    [财经, 证券]), without home and 正文; None if the line is not one. With
+    the page's `title`, a last item that is the title (or its start) is the
+    page itself, not a section."""
     text = _CRUMB_LEAD.sub("", line.strip())
     parts = [p.strip() for p in _CRUMB_SEPARATOR.split(text)]
-    if len(parts) < 2 or any(len(p) < 2 for p in parts) or cjk.width(text) > 60:
+    if len(parts) < 2:
+        return None
+    if title and names_title(parts[-1], title):
+        text = text[: text.rfind(parts.pop())]
+    if any(len(p) < 2 for p in parts) or cjk.width(text) > 60:
         return None
     if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
         return None

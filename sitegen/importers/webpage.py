@@ -400,10 +400,13 @@ def _metadata(
     return found, authors
 
 
-def _nearest_crumbs(lines: list[str], near: int) -> list[str]:
-    """The sections of the breadcrumb nearest the headline, if any."""
+def _nearest_crumbs(lines: list[str], near: int, title: str) -> list[str]:
+    """The sections of the breadcrumb nearest the headline, if any, without
+    a last item that is the title itself."""
     found = sorted(
-        (abs(i - near), crumbs) for i, x in enumerate(lines) if (crumbs := signals.breadcrumb(x))
+        (abs(i - near), crumbs)
+        for i, x in enumerate(lines)
+        if (crumbs := signals.breadcrumb(x, title))
     )
     return found[0][1] if found else []
 
@@ -427,7 +430,7 @@ def read(text: str) -> Reading:
         date=_date(lines, metas, body),
         fields=fields,
         authors=authors,
-        crumbs=list(head.crumbs) or _nearest_crumbs(lines, max(head.lines, default=0)),
+        crumbs=list(head.crumbs) or _nearest_crumbs(lines, max(head.lines, default=0), head.title),
         guesses=[head.guess] if head.guess else [],
     )
 
