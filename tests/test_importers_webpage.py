@@ -186,6 +186,12 @@ def test_one_line_of_labelled_fields_and_a_subtitle() -> None:
     assert blocks[0] == "——某市推进民生工程纪实" and blocks[-1].endswith("焕然一新。")
 
 
+def test_a_blog_posts_month_name_date_and_its_category() -> None:
+    record = parse(f"{MENU}\n标题在这里\n其它内容 十一月 6th, 2009\n\n{ARTICLE}{FOOTER}")
+    assert (record.front["title"], record.front["date"]) == ("标题在这里", "2009-11-06")
+    assert "其它内容" not in (record.front.get("source"), record.front.get("author"))
+
+
 def test_a_weekday_after_the_date_is_neither_source_nor_author() -> None:
     record = parse(f"{MENU}\n标题在这里\n2020年1月1日 星期三 某某网\n\n{ARTICLE}{FOOTER}")
     assert (record.front["date"], record.front["author"]) == ("2020-01-01", "某某网")

@@ -187,25 +187,45 @@ _DATE = re.compile(
     r"(?:(?:\s*|T)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)分?(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
 )
 
+_MONTH_NAMES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+_NAMED_MONTH = re.compile(
+    r"(?<![一二三四五六七八九十〇零\d])(?P<m>十[一二]?|[一二三四五六七八九])月\s*"
+    r"(?P<d>\d{1,2})(?:st|nd|rd|th)?\s*,?\s*(?P<y>(?:19|20)\d{2})(?!\d)"
+)
+"""`十一月 6th, 2009`, `三月 1, 2010`: an English date format (`F jS, Y`,
+`F j, Y`, what WordPress themes print) with a Chinese locale's month names."""
+
 
 WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")
 """A weekday name, which often follows a date: not a source or a name."""
 
 
 class DateMatch(NamedTuple):
-    """A date found in a line: its value, whether it gave a time, where it was."""
+    """A date found in a line: its value, whether it gave a time, where it
+    was, and whether its month was a name (`十一月 6th, 2009`: a blog
+    template's date, not a news site's)."""
 
     value: dt.datetime
     timed: bool
     start: int
     end: int
+    named_month: bool = False
 
 
 def find_dates(text: str) -> list[DateMatch]:
     """Every valid date in the text, in the common Chinese web forms:
     `2019-09-18 10:32`, `2019年09月18日10:32`, `2023 11/ 17 20:52:15`,
-    `2019/9/18`, `2019.9.18`. Impossible dates (2022-13-40) are skipped."""
+    `2019/9/18`, `2019.9.18`, and a month named in Chinese numerals before
+    the day and year, `十一月 6th, 2009`. Impossible dates (2022-13-40) are
+    skipped. In the order they stand."""
     found = []
+    for match in _NAMED_MONTH.finditer(text):
+        month = _MONTH_NAMES.index(match["m"]) + 1
+        try:
+            value = dt.datetime(int(match["y"]), month, int(match["d"]))
+        except ValueError:
+            continue
+        found.append(DateMatch(value, False, match.start(), match.end(), named_month=True))
     for match in _DATE.finditer(text):
         g = match.groupdict()
         try:
@@ -216,7 +236,7 @@ def find_dates(text: str) -> list[DateMatch]:
         except ValueError:
             continue
         found.append(DateMatch(value, g["H"] is not None, match.start(), match.end()))
-    return found
+    return sorted(found, key=lambda date: date.start)
 
 
 def parse_date(text: str) -> dt.datetime | None:

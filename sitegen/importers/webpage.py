@@ -351,8 +351,11 @@ def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMa
 
 def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     """The words a date line holds besides its date, URL and widgets:
-    `腾讯音乐` in `http://ent.qq.com 2009年11月09日11:30 腾讯音乐 我要评论(0)`."""
-    if signals.fields(line):
+    `腾讯音乐` in `http://ent.qq.com 2009年11月09日11:30 腾讯音乐 我要评论(0)`.
+    None beside a month-name date (`其它内容 十一月 6th, 2009`): that is a
+    blog template's post line, whose words are the post's category or tags,
+    never a news source."""
+    if signals.fields(line) or (date is not None and date.named_month):
         return []
     text = line[: date.start] + " " + line[date.end :] if date else line
     words = []
