@@ -27,6 +27,8 @@ from sitegen.importers import signals
         ("发布时间：2019-09-18", dt.datetime(2019, 9, 18), False),
         ("来源：新华网 2019-09-23", dt.datetime(2019, 9, 23), False),
         ("2015-07-02 23:15:34　来源: 上海证券报", dt.datetime(2015, 7, 2, 23, 15, 34), True),
+        ("2005.08.2605:39", dt.datetime(2005, 8, 26, 5, 39), True),
+        ("2019-09-1810:32:05", dt.datetime(2019, 9, 18, 10, 32, 5), True),
         ("其它内容 十一月 6th, 2009", dt.datetime(2009, 11, 6), False),
         ("三月 1, 2010", dt.datetime(2010, 3, 1), False),
         ("十二月 31st,2009 at 10:26 上午", dt.datetime(2009, 12, 31), False),
@@ -40,6 +42,7 @@ def test_date_forms(text: str, expected: dt.datetime, timed: bool) -> None:
 
 def test_impossible_dates_and_numbers_are_not_dates() -> None:
     assert signals.parse_date("加入时间:2022-13-40") is None
+    assert signals.find_dates("2019-09-2633:10 2005.8.605:39") == []
     assert signals.find_dates("二月 30th, 2009 十三月 3, 2009 二十一月 3, 2009 2009年十一月") == []
 
 

@@ -183,7 +183,7 @@ def link_list_runs(lines: list[str], least: int = 3) -> list[range]:
 
 _DATE = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?:年\s*|[-/.]\s*|\s+)(?P<m>\d{1,2})\s*(?:月\s*|[-/.]\s*)"
-    r"(?P<d>\d{1,2})(?![\d.])\s*日?"
+    r"(?P<d>\d{2}(?=(?:[01]\d|2[0-3])[:：][0-5]\d)|\d{1,2}(?![\d.]))\s*日?"
     r"(?:(?:\s*|T)(?P<H>[01]?\d|2[0-3])\s*[:：时]\s*(?P<M>[0-5]\d)分?(?:\s*[:：]\s*(?P<S>[0-5]\d))?)?"
 )
 
@@ -215,7 +215,8 @@ class DateMatch(NamedTuple):
 def find_dates(text: str) -> list[DateMatch]:
     """Every valid date in the text, in the common Chinese web forms:
     `2019-09-18 10:32`, `2019年09月18日10:32`, `2023 11/ 17 20:52:15`,
-    `2019/9/18`, `2019.9.18`, and a month named in Chinese numerals before
+    `2019/9/18`, `2019.9.18`, a two-digit day run into its time
+    (`2005.08.2605:39`, as mobile pages print it), and a month named in Chinese numerals before
     the day and year, `十一月 6th, 2009`. Impossible dates (2022-13-40) are
     skipped. In the order they stand."""
     found = []
