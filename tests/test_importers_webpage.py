@@ -273,6 +273,26 @@ def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
     assert parse(text).front["title"] == "老旧小区改造让居民住得更舒心更安心"
 
 
+HEADLINE = "老旧小区改造让居民住得更舒心更安心"
+
+
+def test_a_mobile_head_channel_headline_media_and_date() -> None:
+    """Channel, headline, media name, date, then the text: the media name
+    under the headline is the head's, not the headline or the body."""
+    text = f"某某财经\n{HEADLINE}\n某某日报网络版\n2005.08.2605:39\n\n{ARTICLE}"
+    record = parse(text, kind="webpage")
+    assert (record.front["title"], record.front["date"]) == (HEADLINE, "2005-08-26 05:39:00")
+    assert record.front["author"] == "某某日报网络版" and record.notes == []
+    assert paragraphs(record)[0].startswith("本报讯")
+    assert not webpage._name_under_headline(["老旧小区改造让居民", "住得更舒心更安心"], 1)
+
+
+def test_a_channel_line_over_the_headline_is_not_the_title() -> None:
+    record = parse(f"某某财经\n{HEADLINE}\n\n{ARTICLE}", kind="webpage", date=dt.date(2020, 1, 1))
+    assert record.front["title"] == HEADLINE
+    assert record.notes[0] == "w.txt: title guessed from line 2"
+
+
 def test_a_copied_title_tag_names_the_headline() -> None:
     echo = "老旧小区改造让居民住得更舒心_民生_某某网"
     text = f"{echo}\n{MENU}\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"

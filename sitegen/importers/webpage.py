@@ -161,13 +161,51 @@ def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int
         seen += 1
         if seen > HEAD_WINDOW:
             break
-        if meta:
+        if meta or (metas and _name_under_headline(lines, index)):
             metas.append(index)
         elif metas and cjk.subtitle_text(line) is None:
             return index, metas, between
         else:
             between.append(index)
     return None, metas, between
+
+
+def _one_word(line: str, most: float) -> bool:
+    """A lone name: one item, no punctuation, mostly ideographs, at most
+    `most` wide (`新浪财经`, `上海证券报网络版`)."""
+    text = line.strip()
+    return (
+        0 < cjk.width(text) <= most
+        and len(signals.items(text)) == 1
+        and signals.punctuation(text) == 0
+        and signals.cjk_ratio(text) >= 0.5
+    )
+
+
+def _outweighs(headline: str, name: str) -> bool:
+    """A headline-like line at least twice as wide as a name, and 10 wide."""
+    width = cjk.width(headline)
+    return (
+        signals.is_headline_like(headline)
+        and not _furniture(headline)
+        and not is_meta(headline)
+        and width >= max(10, 2 * cjk.width(name))
+    )
+
+
+def _name_under_headline(lines: list[str], at: int) -> bool:
+    """A media or source name on its own line between the headline and the
+    date (`上海证券报网络版` under its title, over `2005.08.2605:39`): a
+    lone name right under a headline twice as wide is part of the head's
+    byline, not the headline (a headline's wrapped tail is about as wide as
+    its first line)."""
+    return at > 0 and _one_word(lines[at], 10) and _outweighs(lines[at - 1], lines[at])
+
+
+def _channel_over_headline(lines: list[str], at: int) -> bool:
+    """A channel or site name on its own line (`新浪财经`) right over a
+    headline twice as wide: the page's section, not its title."""
+    return at + 1 < len(lines) and _one_word(lines[at], 6) and _outweighs(lines[at + 1], lines[at])
 
 
 def _wrapped(lines: list[str], at: int) -> int | None:
@@ -217,7 +255,11 @@ def _guess(lines: list[str], between: list[int]) -> Headline:
     """No head found: the topmost unpunctuated line above the article, else
     the first line that is not furniture. A line of prose stays in the body
     and gives only its first words."""
-    candidates = [i for i in between if signals.punctuation(lines[i]) == 0] or between
+    candidates = [
+        i
+        for i in between
+        if signals.punctuation(lines[i]) == 0 and not _channel_over_headline(lines, i)
+    ] or between
     at = candidates[-1] if candidates else _first_plain(lines)
     if at is None:
         return Headline()
