@@ -287,6 +287,13 @@ def test_a_mobile_head_channel_headline_media_and_date() -> None:
     assert not webpage._name_under_headline(["老旧小区改造让居民", "住得更舒心更安心"], 1)
 
 
+def test_a_lone_button_between_the_head_and_the_article_stays_out() -> None:
+    text = f"{MENU}\n{HEADLINE}\n2019-09-18 来源：某某网\n关注\n\n{ARTICLE}{FOOTER}"
+    record = parse(text)
+    assert paragraphs(record)[0].startswith("本报讯")
+    assert "关注" in webpage.boilerplate_lines(text)
+
+
 def test_a_channel_line_over_the_headline_is_not_the_title() -> None:
     record = parse(f"某某财经\n{HEADLINE}\n\n{ARTICLE}", kind="webpage", date=dt.date(2020, 1, 1))
     assert record.front["title"] == HEADLINE

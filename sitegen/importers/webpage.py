@@ -305,7 +305,13 @@ def _title(lines: list[str], run: range | None) -> tuple[Headline, list[int], li
     else:
         head = _guess(lines, between)
     top = max(head.lines, default=-1)
-    return head, metas, [i for i in between if i > top]
+    return head, metas, [i for i in between if i > top and not _button(lines[i])]
+
+
+def _button(line: str) -> bool:
+    """A lone word of one or two characters between the head and the
+    article (`关注`, `+关注`): a button, too short for a lead or a caption."""
+    return _one_word(line, 3)
 
 
 def _first_plain(lines: list[str]) -> int | None:
