@@ -166,7 +166,7 @@ def _unique(name_slug: str, taken: set[str]) -> str:
     candidate, n = name_slug, 1
     while candidate.casefold() in taken:
         n += 1
-        candidate = f"{name_slug}-{n}"
+        candidate = urls.portable_segment(f"{name_slug}-{n}")
     taken.add(candidate.casefold())
     return candidate
 
@@ -181,8 +181,7 @@ def assign_urls(
     for doc in sorted(docs, key=lambda d: d.source):
         slug = doc.slug or slugify(doc.title, style, limit)
         if doc.is_issue:
-            pub_url = urls.publication_url(pub_slugs.get(doc.publication_name, "unknown"))
-            url = f"{pub_url}{doc.date:%Y/%m/%d}/{slug}/"
+            url = urls.issue_url(pub_slugs.get(doc.publication_name, "unknown"), doc.date, slug)
         else:
             first_category = doc.category_paths[0] if doc.category_paths else ()
             url = urls.permalink(config.permalink, doc.date, slug, first_category)
@@ -199,7 +198,7 @@ def assign_urls(
             n = 1
             while (stem + new_slug + "/").casefold() in taken:
                 n += 1
-                new_slug = f"{slug}-{n}"
+                new_slug = urls.portable_segment(f"{slug}-{n}")
             new_url = stem + new_slug + "/"
             taken.add(new_url.casefold())
             warnings.append(

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sitegen import feeds, search
+from sitegen import feeds, search, urls
 from sitegen.cache import BuildState, Fingerprints
 from sitegen.catalog import Catalog
 from sitegen.config import Config
@@ -122,7 +122,7 @@ def write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config:
     for section, entries in sorted(sections.items()):
         for part, start in enumerate(range(0, len(entries), limit), 1):
             chunk = entries[start : start + limit]
-            name = f"sitemap-{section}{'' if start == 0 else f'-{part}'}.xml"
+            name = urls.portable_segment(f"sitemap-{section}{'' if start == 0 else f'-{part}'}.xml")
             listing = "\n".join(f"{url} {date}" for url, date in chunk)
             if derived.write(name, "sitemap", listing, lambda c=chunk: feeds.sitemap(c, config)):
                 names.append(name)

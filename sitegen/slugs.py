@@ -2,31 +2,27 @@
 
 Chinese stays Chinese by default (browsers show it; links percent-encode it).
 `pinyin` and `hash` styles are there for hosts that mangle non-ASCII paths.
+A slug is a portable name (`urls.portable_segment`): `CON` is `CON-`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
+from sitegen.urls import portable_segment, short_hash
+
 _UNSAFE = re.compile(r"[^\w]+", re.UNICODE)
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
-
-
-def short_hash(text: str, length: int = 8) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
 def slugify(text: str, style: str = "unicode", max_length: int = 60) -> str:
     """Turn a title or slug field into one safe path segment (never empty)."""
+    return portable_segment(readable_slug(text, style, max_length))
+
+
+def readable_slug(text: str, style: str = "unicode", max_length: int = 60) -> str:
+    """The slug before `urls.portable_segment`: words joined by `-`, at most
+    `max_length` characters, never empty."""
     text = unicodedata.normalize("NFKC", str(text)).strip()
     if style == "hash":
         return short_hash(text) if text else "untitled"
@@ -39,8 +35,6 @@ def slugify(text: str, style: str = "unicode", max_length: int = 60) -> str:
         slug = slug[:max_length].rstrip("-")
     if not slug:
         return short_hash(text) if text else "untitled"
-    if slug.lower() in _RESERVED:
-        slug += "-"
     return slug
 
 

@@ -2,16 +2,18 @@
 
 URLs here are site-relative paths without a leading slash ('' is home,
 '2022/04/08/标题/' a post). `href` adds the base path and percent-encodes;
-`output_path` maps a URL to the file that serves it.
+`output_path` maps a URL to the file that serves it. Every name a URL gives
+a file or folder passes through `portable_segment`, so a site is the same
+on Linux, macOS and Windows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import re
-
-from sitegen.slugs import slugify
+import unicodedata
 
 # The URL policy. Archived pages and front matter come from scrapes and feeds
 # nobody reviews, so a URL may only lead somewhere (http, https, mailto, or a
@@ -65,19 +67,97 @@ def _spelled(url: str) -> str:
     return _IGNORED.sub("", html.unescape(url) if "&" in url else url).lower()
 
 
+# Portable names. Windows opens a device, not a file, for these names, with
+# any extension (`aux.html` is AUX), in any case; `¹²³` count as digits there.
+DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in "0123456789¹²³"]
+)
+SEGMENT_BYTES = 255  # ext4's and APFS's limit in UTF-8 bytes; NTFS's 255 UTF-16 units are more
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # what Windows refuses in a name
+# Names that need none of the rule (and are short enough in any script), and
+# paths of them.
+_PLAIN = r'[^<>:"/\\|?*\x00-\x1f]{0,62}[^<>:"/\\|?*\x00-\x1f. ]'
+_PLAIN_NAME = re.compile(_PLAIN)
+_PLAIN_PATH = re.compile(rf"(?:{_PLAIN}/)*(?:{_PLAIN})?")
+_DEVICE_IN_PATH = re.compile(  # searched in "/" + path: a leading "/" is quick to find
+    r"/(?:con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³]) *(?:[./]|$)",
+    re.IGNORECASE,
+)
+
+
+def portable_segment(name: str) -> str:
+    """`name` as a file or folder name every system accepts alike: the one rule.
+
+    - Unicode NFC (macOS would otherwise see two spellings as one name);
+    - `<>:"/\\|?*` and control characters become `-`;
+    - trailing dots and spaces (which Windows strips, so `a.` is `a`) go, and
+      a name left empty is `untitled`;
+    - a Windows device name, alone or before an extension, gets `-` after it:
+      `CON` → `CON-`, `aux.html` → `aux-.html`, `com1.tar.gz` → `com1-.tar.gz`;
+    - past 255 UTF-8 bytes, the name is cut on a character and ends in `-`
+      and 8 hex digits of its hash (before a short extension), so two long
+      names stay apart.
+
+    Chinese, spaces and case are kept; names that need none of this (nearly
+    all) come back as they are, and the rule gives the same name twice.
+    """
+    if _PLAIN_NAME.fullmatch(name) and unicodedata.is_normalized("NFC", name):
+        stem = name.partition(".")[0].rstrip(" ").upper()
+        if stem not in DEVICES:
+            return name
+    name = _FORBIDDEN.sub("-", unicodedata.normalize("NFC", name)).rstrip(". ") or "untitled"
+    stem, dot, extension = name.partition(".")
+    if stem.rstrip(" ").upper() in DEVICES:
+        name = f"{stem}-{dot}{extension}"
+    if len(name.encode("utf-8")) > SEGMENT_BYTES:
+        body, dot, extension = name.rpartition(".")
+        if not dot or len(extension) > 8 or not extension.isascii():
+            body, extension = name, ""
+        suffix = f"-{short_hash(name)}{dot if extension else ''}{extension}"
+        room = SEGMENT_BYTES - len(suffix)
+        name = body.encode("utf-8")[:room].decode("utf-8", "ignore").rstrip(". ") + suffix
+    return name
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    """Hex digits of `text`'s SHA-1: a stable name for it."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def portable_path(url: str) -> str:
+    """A site-relative URL whose every segment is a portable name."""
+    if (
+        _PLAIN_PATH.fullmatch(url)
+        and not _DEVICE_IN_PATH.search("/" + url)
+        and unicodedata.is_normalized("NFC", url)
+    ):
+        return url  # a post's URL, nearly always: checked at once
+    return "/".join(s if s == "" else portable_segment(s) for s in url.split("/"))
+
+
 def permalink(pattern: str, date: dt.datetime, slug: str, category: tuple[str, ...]) -> str:
-    """Expand a `site.yml` permalink pattern for one post."""
-    return pattern.format(
-        year=f"{date.year:04d}",
-        month=f"{date.month:02d}",
-        day=f"{date.day:02d}",
-        slug=slug,
-        category=(
-            "/".join(slugify(c) for c in category) or "uncategorized"
-            if "{category}" in pattern
-            else ""
-        ),
+    """Expand a `site.yml` permalink pattern for one post (its fixed parts
+    made portable as well, the slug and categories being slugs)."""
+    categories = ""
+    if "{category}" in pattern:
+        from sitegen.slugs import slugify  # slugs are portable names: slugs imports this module
+
+        categories = "/".join(slugify(c) for c in category) or "uncategorized"
+    return portable_path(
+        pattern.format(
+            year=f"{date.year:04d}",
+            month=f"{date.month:02d}",
+            day=f"{date.day:02d}",
+            slug=slug,
+            category=categories,
+        )
     )
+
+
+def issue_url(publication: str, date: dt.datetime, slug: str) -> str:
+    """A whole issue's page, under its publication (`publication_url`)."""
+    return f"{publication_url(publication)}{date:%Y/%m/%d}/{portable_segment(slug)}/"
 
 
 def paged(url: str, number: int) -> str:
@@ -86,11 +166,11 @@ def paged(url: str, number: int) -> str:
 
 
 def category_url(slugs: tuple[str, ...]) -> str:
-    return "categories/" + "".join(f"{s}/" for s in slugs)
+    return "categories/" + "".join(f"{portable_segment(s)}/" for s in slugs)
 
 
 def tag_url(slug: str) -> str:
-    return f"tags/{slug}/"
+    return f"tags/{portable_segment(slug)}/"
 
 
 def year_url(year: int) -> str:
@@ -106,7 +186,7 @@ def day_url(year: int, month: int, day: int) -> str:
 
 
 def publication_url(slug: str) -> str:
-    return f"publications/{slug}/"
+    return f"publications/{portable_segment(slug)}/"
 
 
 def category_feed_url(slugs: tuple[str, ...]) -> str:

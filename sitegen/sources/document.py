@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup as SafeHTML
 
 from sitegen.errors import ContentError
-from sitegen.slugs import slugify
+from sitegen.slugs import readable_slug
 from sitegen.sources.dates import DateFormatError, parse_date
 from sitegen.sources.frontmatter import TEXT_KEYS, split
 from sitegen.sources.markup import Markup, excerpt, plain_text, sanitise
-from sitegen.urls import runs_code, safe_url
+from sitegen.urls import portable_segment, runs_code, safe_url
 
 # Front-matter keys that become Document fields; every other key goes to `meta`.
 KNOWN_KEYS = frozenset(
@@ -314,6 +314,18 @@ def parse_document(
     cover = next(
         (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
     )
+    written = _text(meta.get("slug"))
+    readable = readable_slug(written or title, slug_style, slug_max_length)
+    slug = portable_segment(readable)
+    if written and slug != readable:
+        url_notes.append(
+            (
+                URL_NOTE,
+                fm.key_lines.get("slug", 1),
+                f"`slug`: {written!r} is published as {slug!r}, a name Windows, macOS "
+                "and Linux all accept (see URLs in the README)",
+            )
+        )
     return Document(
         source=source,
         title=title,
@@ -325,7 +337,7 @@ def parse_document(
         tag_names=tag_names(meta.get("tags", meta.get("tag"))),
         author=_text(meta.get("author")),
         cover=cover,
-        slug=slugify(_text(meta.get("slug")) or title, slug_style, slug_max_length),
+        slug=slug,
         draft=draft,
         description=description,
         kind=_text(meta.get("kind")) or "post",
