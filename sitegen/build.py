@@ -310,7 +310,7 @@ def load_site(
 
     failures: list[SitegenError] = []
     for rel, sha, parsed in run_chunks(
-        lambda chunk: _parse_files(chunk, config),
+        partial(_parse_files, config=config),
         todo,
         jobs,
         progress=_progress(reporter, "reading"),
@@ -466,15 +466,26 @@ class Rendered:
 class RenderJob:
     """What a render worker needs besides its pages.
 
-    Workers are forked (see `parallel`): they inherit it, and the pages, from
-    this process, and nothing of it is pickled.
+    A forked worker inherits it from this process; a spawned one receives it
+    pickled (see `parallel`), without the Jinja environment, which it makes
+    again from the theme's compiled templates.
     """
 
-    env: jinja2.Environment
+    config: Config
+    compiled: Path  # the theme's compiled templates
     site: SiteInfo
     writer: Writer
     prints: dict[str, str | None]  # a page's known fingerprint, or None
     fingerprints: Fingerprints
+    env: jinja2.Environment | None = None
+
+    def environment(self) -> jinja2.Environment:
+        if self.env is None:
+            self.env = make_environment(self.config, self.compiled)
+        return self.env
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "env": None}
 
 
 def _render(
@@ -491,8 +502,8 @@ def _render(
     search index, the feeds and the sitemap up to date, which need no page."""
     compiled = cache_dir(config) / "templates"
     compiled.mkdir(exist_ok=True)
-    env = make_environment(config, compiled)
-    job = RenderJob(env, site_info(config), writer, plan.prints, plan.fingerprints)
+    job = RenderJob(config, compiled, site_info(config), writer, plan.prints, plan.fingerprints)
+    job.environment()  # made before the workers start: forked ones inherit it
     parsed_as = parse_key(config)
     make_search, finish_search = plan_search(
         writer, catalog, config, state, plan.fingerprints, parsed_as, plan.changed
@@ -526,7 +537,7 @@ def _render_chunk(job: RenderJob, chunk: Sequence[tuple[str, Page]]) -> list[tup
     done = []
     for rel, page in chunk:
         try:
-            data = render_page(job.env, page, job.site)
+            data = render_page(job.environment(), page, job.site)
         except Exception as exc:  # a theme can fail in any way; report where
             raise template_error(exc, page.template) from None
         changed = writer.differs(rel, data)

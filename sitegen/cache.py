@@ -314,6 +314,11 @@ class Fingerprints:
         self._sources: dict[int, frozenset[str]] = {}
         self._keep: list[Any] = []
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A spawned worker starts with no memo: it is keyed by the ids of this
+        process's objects."""
+        return {"render_key": self.render_key, "_memo": {}, "_sources": {}, "_keep": []}
+
     def page(self, template: str, info: Any, context: dict[str, Any]) -> str:
         digest = hashlib.blake2b(template.encode(), digest_size=16)
         digest.update(_serial(info))

@@ -1,9 +1,12 @@
-"""Run independent work over forked worker processes.
+"""Run independent work over worker processes, the same way on every system.
 
-Workers are forked, so they inherit the build's data (documents, pages,
-the Jinja environment) without pickling it; only chunk bounds go in and
-results come out, and this process works alongside them. Where fork is
-unavailable, or the work is small, everything runs in this process.
+The standard library's process pool does the work, with the start method
+`portable.start_method` picks: workers forked on Linux inherit the work
+and its items without pickling them; workers spawned (macOS, Windows, and
+anywhere with SITEGEN_PORTABLE=1) receive them pickled once each. Only
+chunk bounds go to a worker and its results come back. This process works
+alongside the workers, so a build on two cores starts one. Where the work
+is small, everything runs in this process.
 """
 
 from __future__ import annotations
@@ -11,16 +14,20 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import threading
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
 
 from sitegen.errors import BuildFailed
+from sitegen.portable import start_method
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_PARALLEL = 200  # below this, starting processes costs more than it saves
+QUEUED = 2  # chunks waiting per worker, so none waits while this process works
 
 
 def default_jobs() -> int:
@@ -37,94 +44,77 @@ def run_chunks(
 ) -> list[R]:
     """`work` over `items` in chunks; results in item order.
 
-    With `jobs` > 1, this process is one of the workers and forks the
-    others: it would only wait otherwise, and its own results need no
-    pickling. It runs `first` (one job that cannot be split, such as the
-    search index) before it takes its share of chunks, so the shared queue
-    balances the two. A thread collects the forked workers' results
-    meanwhile, so they never wait on a full pipe. An exception in a worker
-    is re-raised here (it must be picklable).
+    `work` must be a module-level function (or a `functools.partial` of
+    one) and the items picklable, since spawned workers receive them. With
+    `jobs` > 1, this process is one of the workers: it runs `first` (one
+    job that cannot be split, such as the search index), then takes chunks
+    from the end while the others take them from the start, and its own
+    results need no pickling. An exception in a worker is re-raised here.
     """
     total = len(items)
-    bounds = [(s, min(s + chunk_size, total)) for s in range(0, total, chunk_size)]
-    forks = min(jobs, len(bounds)) - 1
-    if forks < 1 or total < MIN_PARALLEL or "fork" not in multiprocessing.get_all_start_methods():
-        if first is not None:
-            first()
-        results: list[R] = []
-        for start, end in bounds:
-            results += work(items[start:end])
-            if progress:
-                progress(end, total)
-        return results
-    ctx = multiprocessing.get_context("fork")
-    tasks = ctx.SimpleQueue()
-    for bound in [*bounds, *[None] * (forks + 1)]:  # one stop mark per worker, this one too
-        tasks.put(bound)
-    # Results come back on a pipe only the forks write to: once they are all
-    # gone, however they ended, the collecting thread reads its end.
-    results, results_out = ctx.Pipe(duplex=False)
-    sending = ctx.Lock()
-
-    def child() -> None:
-        results.close()
-        while (bound := tasks.get()) is not None:
-            start, end = bound
-            try:
-                message = (start, work(items[start:end]), None)
-            except Exception as exc:  # reported in the parent, which stops the build
-                message = (start, None, exc)
-            with sending:
-                results_out.send(message)
-
+    bounds = deque((s, min(s + chunk_size, total)) for s in range(0, total, chunk_size))
+    starts = [start for start, _ in bounds]
+    workers = min(jobs, len(bounds)) - 1
     parts: dict[int, list[R]] = {}
-    errors: list[BaseException] = []
-    finished = [0]
 
     def note(start: int, result: list[R]) -> None:
         parts[start] = result
-        finished[0] += len(result)
         if progress:
-            progress(finished[0], total)
+            progress(sum(map(len, parts.values())), total)
 
-    def collect() -> None:
-        while True:
-            try:
-                start, result, error = results.recv()
-            except (EOFError, OSError):
-                return  # every fork has exited
-            if error is not None:
-                errors.append(error)
-            else:
-                note(start, result)
-
-    processes = [ctx.Process(target=child, daemon=True) for _ in range(forks)]
-    gc.freeze()  # the forks share the data built so far; keep this process's GC off it
-    for process in processes:
-        process.start()
-    results_out.close()
-    collector = threading.Thread(target=collect, daemon=True)
-    collector.start()
-    try:
+    if workers < 1 or total < MIN_PARALLEL:
         if first is not None:
             first()
-        while not errors and (bound := tasks.get()) is not None:
-            note(bound[0], work(items[bound[0] : bound[1]]))
-        if errors:
-            raise errors[0]
-        collector.join()
-        if errors:
-            raise errors[0]
-        if len(parts) < len(bounds):
-            raise BuildFailed("a worker process died; run again with --jobs 1 to see why")
-    except BaseException:
-        for process in processes:
-            process.terminate()
-        raise
+        for start, end in bounds:
+            note(start, work(items[start:end]))
+        return [r for start in starts for r in parts[start]]
+
+    context = multiprocessing.get_context(start_method())
+    pool = ProcessPoolExecutor(workers, context, initializer=_install, initargs=(work, items))
+    queued: dict[Future, int] = {}
+
+    def top_up() -> None:
+        while bounds and len(queued) < QUEUED * workers:
+            start, end = bounds.popleft()
+            queued[pool.submit(_run_installed, start, end)] = start
+
+    def collect(done: set[Future]) -> None:
+        for future in done:
+            note(queued.pop(future), future.result())
+
+    try:
+        top_up()
+        if first is not None:
+            first()
+        while bounds or queued:
+            collect({f for f in queued if f.done()})
+            top_up()
+            if bounds:
+                start, end = bounds.pop()
+                note(start, work(items[start:end]))
+            elif queued:
+                collect(wait(queued, return_when=FIRST_COMPLETED).done)
+    except BrokenProcessPool:
+        raise BuildFailed("a worker process died; run again with --jobs 1 to see why") from None
     finally:
-        for process in processes:
-            process.join()
-        collector.join()
-        results.close()
-        gc.unfreeze()
-    return [r for start, _ in bounds for r in parts[start]]
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [r for start in starts for r in parts[start]]
+
+
+# The work and its items, in a worker process: set once when it starts.
+_installed: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
+
+
+def _install(work: Callable[[Sequence[T]], list[R]], items: Sequence[T]) -> None:
+    """A worker's start: keep the work and its items, and take them out of the
+    collector's sight (a forked worker inherits them; a spawned one has just
+    unpickled them; either way they live as long as the worker)."""
+    global _installed
+    _installed = work, items
+    gc.freeze()
+
+
+def _run_installed(start: int, end: int) -> list[Any]:
+    assert _installed is not None, "run in a worker started by run_chunks"
+    work, items = _installed
+    return work(items[start:end])

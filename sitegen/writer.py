@@ -15,26 +15,15 @@ and deploys.
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import hashlib
 import os
 import shutil
 import stat
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-try:
-    import fcntl
-except ImportError:  # Windows: msvcrt's byte locks instead
-    fcntl = None  # type: ignore[assignment]
-try:
-    import msvcrt
-except ImportError:
-    msvcrt = None  # type: ignore[assignment]
-
+from sitegen import portable
 from sitegen.errors import BuildFailed, OutputPathError
 
 INTERNAL = ".sitegen"  # ours, inside the output: cache and staging; marks the folder as ours
@@ -139,6 +128,17 @@ class Writer:
             self._unlock(failed=True)
             raise
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a spawned render worker needs to stage files (see `stage`): not
+        the claims of every file of the site, nor the lock, which stay here."""
+        return {
+            "output": self.output,
+            "fresh": self.fresh,
+            "staging": self.staging,
+            "_made": set(),
+            "_lock": None,
+        }
+
     @property
     def written(self) -> int:
         return len(self.staged)
@@ -199,7 +199,7 @@ class Writer:
 
         Over an existing site that place is the file's slot in the pool,
         which holds the version the last change replaced: it is overwritten
-        in place, so its inode and disk blocks are reused (see `_exchange`).
+        in place, so its inode and disk blocks are reused (see `portable.exchange`).
         A full disk stops the build with a message naming the file.
         """
         try:
@@ -229,7 +229,7 @@ class Writer:
                 os.unlink(path)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             elif info.st_size:
-                _forget_contents(fd, info.st_size, info.st_blksize)
+                portable.forget_contents(fd, info.st_size, info.st_blksize)
             write_all(fd, data)
             os.ftruncate(fd, len(data))
         finally:
@@ -311,7 +311,7 @@ class Writer:
         for rel in self.staged:
             dest = os.path.join(out, rel)
             source = os.path.join(staging, _staged_name(rel))
-            if _is_plain_file(dest) and _exchange(source, dest):
+            if _is_plain_file(dest) and portable.exchange(source, dest):
                 continue  # the old page is now the pool's file, for a later build to overwrite
             folder = os.path.dirname(dest)
             if folder not in ready:
@@ -354,9 +354,8 @@ class OutputLock:
 
     Two builds into one output would mix their files, and one saving its
     cache after another committed would make the next build trust pages it
-    never wrote. The lock is the operating system's (`flock`, or a byte
-    lock on Windows), so a killed build never leaves it held; a second
-    build stops at once with a message. Forked workers share it.
+    never wrote. A second build stops at once with a message; a killed
+    build never leaves the lock held (see `portable.lock`).
     """
 
     def __init__(self, output: Path) -> None:
@@ -364,14 +363,22 @@ class OutputLock:
         self._made = [path for path in (internal, output) if not path.is_dir()]
         internal.mkdir(parents=True, exist_ok=True)
         self.path = internal / "lock"
-        self._fd: int | None = _lock(self.path)
+        try:
+            self._release = portable.lock(self.path)
+        except OSError as exc:
+            raise os_failure(exc, self.path, "cannot lock the output") from None
+        if self._release is None:
+            raise BuildFailed(
+                f"another sitegen build is writing {output}; "
+                "wait for it to finish (or stop `sitegen serve`) and build again"
+            )
 
     def release(self, failed: bool = False) -> None:
         """Let go; after a failed build into a folder this lock made, remove it again."""
-        if self._fd is None:
+        if self._release is None:
             return
-        os.close(self._fd)
-        self._fd = None
+        self._release()
+        self._release = None
         if failed and self._made:
             self.path.unlink(missing_ok=True)
             for folder in self._made:
@@ -387,23 +394,6 @@ class OutputLock:
         self.release(failed=kind is not None)
 
 
-def _lock(path: Path) -> int:
-    """An open descriptor of `path`, locked; BuildFailed if another build holds it."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        if fcntl is not None:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        elif msvcrt is not None:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-    except OSError:
-        os.close(fd)
-        raise BuildFailed(
-            f"another sitegen build is writing {path.parent.parent}; "
-            "wait for it to finish (or stop `sitegen serve`) and build again"
-        ) from None
-    return fd
-
-
 def os_failure(exc: OSError, path: Path | str, doing: str) -> BuildFailed:
     """What the operating system refused, as one message naming the file and what to do."""
     reason = exc.strerror or str(exc)
@@ -416,65 +406,6 @@ def os_failure(exc: OSError, path: Path | str, doing: str) -> BuildFailed:
     else:
         hint = "fix the cause and build again"
     return BuildFailed(f"{doing}: {reason}", path, hint=hint)
-
-
-def _exchange(a: str, b: str) -> bool:
-    """Swap two files in one atomic step (Linux `renameat2` with RENAME_EXCHANGE).
-
-    Replacing a page this way frees no inode: the old one moves to the pool
-    and is written again by a later build. On ext4, freeing and allocating
-    20,000 inodes per re-render is most of its commit time. False where the
-    call is missing or refused; the caller then replaces the file.
-    """
-    if _renameat2 is None:
-        return False
-    return _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
-
-
-def _libc_function(names: tuple[str, ...], argtypes: list[Any]) -> Callable[..., int] | None:
-    """The first of `names` that the C library has, returning an int; None if none is there."""
-    if sys.platform != "linux":
-        return None
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-    for name in names:
-        function = getattr(libc, name, None)
-        if function is not None:
-            function.argtypes = argtypes
-            function.restype = ctypes.c_int
-            return function
-    return None
-
-
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-_renameat2 = _libc_function(
-    ("renameat2",), [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-)
-
-
-def _forget_contents(fd: int, size: int, block: int) -> None:
-    """Mark a pool file's old bytes as zeros, without reading or freeing its blocks.
-
-    Overwriting a file that is no longer in memory makes the kernel read its
-    old contents back first, to merge the new bytes into them: a re-render of
-    every page of 100,000 posts read 2.2 GB that way, over a quarter of its
-    time (this machine drops files from memory after half a minute unused).
-    Freeing the blocks instead costs as much on ext4 with `discard`. Linux's
-    FALLOC_FL_ZERO_RANGE keeps the blocks but marks them unwritten, which
-    needs no I/O. Where the call is missing or refused, the write reads as before.
-    """
-    if _fallocate is not None:
-        _fallocate(fd, _FALLOC_FL_ZERO_RANGE | _FALLOC_FL_KEEP_SIZE, 0, -(-size // block) * block)
-
-
-_FALLOC_FL_KEEP_SIZE, _FALLOC_FL_ZERO_RANGE = 0x01, 0x10
-# fallocate with 64-bit offsets: fallocate64, or fallocate itself on 64-bit systems.
-_fallocate = _libc_function(
-    ("fallocate64", "fallocate") if ctypes.sizeof(ctypes.c_long) == 8 else ("fallocate64",),
-    [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64],
-)
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -1,3 +1,4 @@
+import multiprocessing
 import os
 import time
 
@@ -48,13 +49,10 @@ def test_an_error_in_any_worker_reaches_the_caller(jobs):
 
 
 def _dies(chunk):
-    if os.getpid() != PARENT:
+    if multiprocessing.parent_process() is not None:  # in a worker
         os._exit(3)
-    time.sleep(0.01)  # leave chunks for the fork to take (and die on)
+    time.sleep(0.01)  # leave chunks for the worker to take (and die on)
     return list(chunk)
-
-
-PARENT = os.getpid()
 
 
 def test_a_worker_that_dies_stops_the_run_with_a_message():
