@@ -122,42 +122,20 @@ def exchange(a: str, b: str) -> bool:
     return _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
 
 
-def forget_contents(fd: int, size: int, block: int) -> None:
-    """Mark an open file's old bytes as zeros without reading or freeing its blocks.
-
-    Writing over a file that is no longer in memory makes the kernel read
-    its old contents back first, to merge the new bytes into them; Linux's
-    FALLOC_FL_ZERO_RANGE keeps the blocks but marks them unwritten, which
-    needs no I/O. Elsewhere, and where the call is refused, nothing happens.
-    """
-    if _fallocate is not None:
-        _fallocate(fd, _FALLOC_FL_ZERO_RANGE | _FALLOC_FL_KEEP_SIZE, 0, -(-size // block) * block)
-
-
-def _libc_function(names: tuple[str, ...], argtypes: list[Any]) -> Callable[..., int] | None:
-    """The first of `names` that Linux's C library has, returning an int; else None."""
+def _libc_function(name: str, argtypes: list[Any]) -> Callable[..., int] | None:
+    """A function of Linux's C library returning an int; None elsewhere or if missing."""
     if not LINUX:
         return None
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+    except (OSError, AttributeError):
         return None
-    for name in names:
-        function = getattr(libc, name, None)
-        if function is not None:
-            function.argtypes = argtypes
-            function.restype = ctypes.c_int
-            return function
-    return None
+    function.argtypes = argtypes
+    function.restype = ctypes.c_int
+    return function
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 _renameat2 = _libc_function(
-    ("renameat2",), [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-)
-_FALLOC_FL_KEEP_SIZE, _FALLOC_FL_ZERO_RANGE = 0x01, 0x10
-# fallocate with 64-bit offsets: fallocate64, or fallocate itself on 64-bit systems.
-_fallocate = _libc_function(
-    ("fallocate64", "fallocate") if ctypes.sizeof(ctypes.c_long) == 8 else ("fallocate64",),
-    [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64],
+    "renameat2", [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
 )

@@ -228,8 +228,6 @@ class Writer:
                 fd = -1
                 os.unlink(path)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            elif info.st_size:
-                portable.forget_contents(fd, info.st_size, info.st_blksize)
             write_all(fd, data)
             os.ftruncate(fd, len(data))
         finally:

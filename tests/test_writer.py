@@ -151,8 +151,8 @@ def test_re_rendered_pages_keep_one_spare_each_and_never_write_through_a_link(tm
 
 
 def test_a_page_rewritten_over_a_longer_or_shorter_spare_holds_exactly_its_new_bytes(tmp_path):
-    """The spare's old bytes are dropped before it is overwritten (see `portable.forget_contents`):
-    none of them may survive, and none of the new ones may be lost, at any length."""
+    """A spare is overwritten in place: none of its old bytes may survive, and
+    none of the new ones may be lost, at any length."""
     out = tmp_path / "output"
     first = Writer(out)
     first.write("index.html", b"A" * 10_000, "t")
