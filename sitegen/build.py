@@ -50,7 +50,7 @@ from sitegen.sources.discover import ContentFile, discover
 from sitegen.sources.document import URL_NOTE, Document, decode, parse_document
 from sitegen.sources.markup import Markup
 from sitegen.themes import make_environment, static_files, template_error, template_files
-from sitegen.urls import output_path
+from sitegen.urls import output_path, portable_path
 from sitegen.writer import OutputLock, Writer, check_output_dir, os_failure
 
 
@@ -582,8 +582,15 @@ def _copy_static(
 
 
 def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:
+    """Copy a file under its own name (documents link to it), warning when that
+    name could not be copied to Windows (see `urls.portable_path`)."""
     if not writer.copy(rel, path, origin):
         reporter.warning(f"{origin}: not copied, /{rel} is already written by {writer.owner(rel)}")
+    elif (portable := portable_path(rel)) != rel:
+        reporter.warning(
+            f"{origin}: Windows cannot hold the name /{rel}; rename the file "
+            f"(to /{portable}, say) and the links to it"
+        )
 
 
 def _record(

@@ -133,3 +133,23 @@ def test_imported_images_show_on_a_site_under_a_sub_path(make_site, build_site):
         text=True,
     )
     assert run.returncode == 0, run.stdout
+
+
+def test_a_content_file_windows_cannot_hold_is_copied_under_its_name_with_a_warning(
+    make_site, build_site
+):
+    """Posts link to content files by their names, so the name is kept; the
+    warning tells the archivist before the site meets a Windows disk."""
+    site = make_site(
+        {
+            "a.md": post(body="![](/images/CON.jpg) ![](/images/ok.jpg)"),
+            "images/CON.jpg": b"\xff\xd8jpeg",
+            "images/ok.jpg": b"\xff\xd8jpeg",
+        }
+    )
+    result, reporter, out = build_site(site)
+    assert result.ok
+    assert (out / "images/CON.jpg").read_bytes() == b"\xff\xd8jpeg"
+    warned = [str(w) for w in reporter.warnings if "Windows" in str(w)]
+    assert len(warned) == 1
+    assert "content/images/CON.jpg" in warned[0] and "/images/CON-.jpg" in warned[0]
