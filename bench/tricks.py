@@ -21,10 +21,9 @@ trick saves that much), in wall time and in CPU time (user and system,
 workers included).
 
 Variants: `no-exchange` (Linux's renameat2, see sitegen/portable.py),
-`no-pool` (nor spare files kept), `no-gc-freeze`, `no-keep` (the build
-frees its objects before the process exits), `spawn` (workers spawned, not
-forked), `portable` (every Linux path off: SITEGEN_PORTABLE=1, as macOS and
-Windows run) and `jobs-1` (no worker processes). `--before TREE` adds a
+`no-pool` (nor spare files kept), `spawn` (workers spawned, not forked),
+`portable` (every Linux path off: SITEGEN_PORTABLE=1, as macOS and Windows
+run) and `jobs-1` (no worker processes). `--before TREE` adds a
 variant built by another checkout (`git worktree add TREE COMMIT`), to time
 a change. Nothing of the machine's settings is touched.
 
@@ -57,15 +56,6 @@ VARIANTS = {
         "    k['keep_pool'] = False\n"
         "    _init(self, *a, **k)\n"
         "w.Writer.__init__ = init"
-    ),
-    "no-gc-freeze": "import gc; gc.freeze = lambda: None",
-    "no-keep": (
-        "import sitegen.build as b\n"
-        "_build = b.build\n"
-        "def build(*a, **k):\n"
-        "    k['keep'] = None\n"
-        "    return _build(*a, **k)\n"
-        "b.build = build"
     ),
     "spawn": "import sitegen.parallel as p; p.start_method = lambda: 'spawn'",
     "portable": "import os; os.environ['SITEGEN_PORTABLE'] = '1'",

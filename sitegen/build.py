@@ -86,10 +86,7 @@ def _collector_off(build: Callable[P, R]) -> Callable[P, R]:
     posts a build with the collector off peaks at the same memory. With it
     on, it walks those objects again and again (a twentieth of a small
     rebuild, even collecting rarely). It is back on once `build` has
-    returned and what it made is freed; cycles are collected then. Given
-    `keep`, what the build made and the caller keeps is moved out of the
-    collector's sight first: walking it once would cost what not freeing it
-    saved.
+    returned and what it made is freed.
     """
 
     @wraps(build)
@@ -99,8 +96,6 @@ def _collector_off(build: Callable[P, R]) -> Callable[P, R]:
         try:
             return build(*args, **kwargs)
         finally:
-            if kwargs.get("keep") is not None:
-                gc.freeze()
             if was_enabled:
                 gc.enable()
 
@@ -116,16 +111,12 @@ def build(
     use_cache: bool = True,
     tolerate: set[str] | None = None,
     session: Session | None = None,
-    keep: list[object] | None = None,
 ) -> BuildResult:
     """Build the whole site into `config.output_dir`; nothing changes there unless it succeeds.
 
     `tolerate`, when given, makes the build strict: a document failing that is
     not in it (by `content/...` path) stops the build before anything is
     written. `session` keeps the cache state in memory instead of on disk.
-    `keep`, when given, receives the build's large objects (documents,
-    catalog, pages), so that a caller about to exit need not free them: at
-    100,000 posts freeing them takes over half a second.
     """
     check_output_dir(config.output_dir, config.site_dir)
     jobs = jobs or default_jobs()
@@ -134,7 +125,6 @@ def build(
         clock = Stopwatch()
         inputs = _find_inputs(config)
         last = _last_summary(config, reporter, use_cache, session)
-        _hold(keep, inputs, last)
         if last.snapshot == inputs.snapshot and last.render_key == inputs.render_key:
             return _up_to_date(last, clock)
         clock.lap("check")
@@ -159,7 +149,6 @@ def build(
             clock.lap("commit")
         if use_cache and session is not None:
             session.state, session.summary = saved, summary
-        _hold(keep, state, loaded, pages, plan, writer, saved)
         return _result(loaded.result, state, saved, pages, plan, writer, clock)
 
 
@@ -177,13 +166,6 @@ class Stopwatch:
 
     def total(self) -> float:
         return time.perf_counter() - self.started
-
-
-def _hold(keep: list[object] | None, *objects: object) -> None:
-    """Hand large objects to a caller about to exit, which then need not free them
-    (see `build`'s `keep`); what is not held is freed when `build` returns."""
-    if keep is not None:
-        keep += objects
 
 
 # Load: what the site is made from, what the last build left, the documents.

@@ -7,7 +7,6 @@ Exit codes: 0 success; 1 some documents failed (the rest was built) or
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -96,8 +95,7 @@ def build(
 
     config = load_config(site_dir, output_dir, base_url)
     reporter = ConsoleReporter(quiet=quiet)
-    kept: list[object] = []
-    result = run_build(config, reporter, jobs=jobs, use_cache=not clean, keep=kept)
+    result = run_build(config, reporter, jobs=jobs, use_cache=not clean)
     if result.up_to_date:
         reporter.info(f"up to date ({result.pages} pages) in {result.seconds:.2f}s")
     else:
@@ -108,15 +106,7 @@ def build(
         )
     if result.failures:
         click.echo(f"{len(result.failures)} document(s) failed and were skipped", err=True)
-    _exit_now(1 if result.failures else 0)
-
-
-def _exit_now(code: int) -> None:
-    """Exit without freeing the build's objects one by one (see `build`'s `keep`):
-    the process is ending, and the operating system takes its memory back at once."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+        sys.exit(1)
 
 
 @main.command(name="import")
