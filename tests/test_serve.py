@@ -324,6 +324,8 @@ def test_binding_beyond_loopback_warns(make_site):
 
 
 def sitegen(*args: str, **kwargs) -> subprocess.Popen:
+    """`sitegen ARGS` as a user starts it in a terminal: with Ctrl-C (SIGINT) at its
+    default, even when the tests run as a background job, which ignores it."""
     env = {**os.environ, "PYTHONPATH": str(REPO), **kwargs.pop("env", {})}
     return subprocess.Popen(
         [sys.executable, "-m", "sitegen", *args],
@@ -331,6 +333,7 @@ def sitegen(*args: str, **kwargs) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         **kwargs,
     )
 
