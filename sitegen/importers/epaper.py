@@ -24,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from pathlib import PurePosixPath
 
 from sitegen.importers import cjk, columns
 from sitegen.importers.issuetext import (
@@ -45,8 +44,8 @@ from sitegen.importers.records import (
     article_fields,
     body,
     front_matter,
+    issue_fields,
     paragraph,
-    safe_component,
     short_title,
 )
 
@@ -99,16 +98,9 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     titles = {cjk.compact(e.title): e.title for e in issue.entries}
     pairs = columns.pair_counts(lines)
     read_chunks = [(chunk, read_article(chunk, titles, pairs)) for chunk in issue.chunks]
-    folder = PurePosixPath("newspapers", safe_component(publication), date.isoformat())
-    common = {
-        "date": date.isoformat(),
-        "categories": ["报纸", publication],
-        "publication": publication,
-        "publication_kind": "newspaper",
-        "issue": options.issue or issue.label,
-    }
-    digits = re.findall(r"\d+", common["issue"] or "")
-    common["issue_number"] = int(digits[-1]) if digits else None
+    label = options.issue or issue.label
+    digits = re.findall(r"\d+", label or "")
+    folder, common = issue_fields(publication, date, label, int(digits[-1]) if digits else None)
     records: list[Record] = []
     orders: Counter[int] = Counter()
     last_page = 1

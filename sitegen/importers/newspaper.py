@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from sitegen.errors import ImportFailed
 from sitegen.importers import cjk, columns, epaper, issuetext, layout
@@ -22,8 +21,8 @@ from sitegen.importers.records import (
     article_fields,
     body,
     front_matter,
+    issue_fields,
     paragraph,
-    safe_component,
     short_title,
     signs_score,
 )
@@ -148,17 +147,9 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     if options.issue and (digits := re.findall(r"\d+", options.issue)):
         issue_number = int(digits[-1])
     units = layout.read_page(paras[len(head.lines) :])
-    folder = PurePosixPath("newspapers", safe_component(publication), date.isoformat())
+    folder, common = issue_fields(publication, date, issue, issue_number)
+    common["page"] = page
     token = f"page-{page:02d}" if page else f"page-{source.stem}"
-    common = {
-        "date": date.isoformat(),
-        "categories": ["报纸", publication],
-        "publication": publication,
-        "publication_kind": "newspaper",
-        "issue": issue,
-        "issue_number": issue_number,
-        "page": page,
-    }
     articles = find_articles(units)
     records = []
     for order, run in enumerate(articles, start=1):

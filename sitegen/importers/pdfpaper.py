@@ -36,8 +36,8 @@ from sitegen.importers.records import (
     Source,
     body,
     front_matter,
+    issue_fields,
     paragraph,
-    safe_component,
     short_title,
 )
 
@@ -220,15 +220,7 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     issue_number = next((h.issue_number for h in heads if h.issue_number), None)
     if options.issue and (digits := re.findall(r"\d+", options.issue)):
         issue_number = int(digits[-1])
-    folder = PurePosixPath("newspapers", safe_component(publication), date.isoformat())
-    common = {
-        "date": date.isoformat(),
-        "categories": ["报纸", publication],
-        "publication": publication,
-        "publication_kind": "newspaper",
-        "issue": issue,
-        "issue_number": issue_number,
-    }
+    folder, common = issue_fields(publication, date, issue, issue_number)
     articles = _articles(readings)
     records = [
         _article_record(folder, common, article, order) for order, article in _numbered(articles)

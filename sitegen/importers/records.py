@@ -130,6 +130,23 @@ def short_title(title: str, limit: int = 24) -> str:
     return safe_component(text, limit=limit)
 
 
+def issue_fields(
+    publication: str, date: dt.date, issue: str | None, issue_number: int | None
+) -> tuple[PurePosixPath, dict]:
+    """Where a paper's issue is filed, and what all its pages and articles share
+    (the text, e-paper and PDF importers)."""
+    folder = PurePosixPath("newspapers", safe_component(publication), date.isoformat())
+    common = {
+        "date": date.isoformat(),
+        "categories": ["报纸", publication],
+        "publication": publication,
+        "publication_kind": "newspaper",
+        "issue": issue,
+        "issue_number": issue_number,
+    }
+    return folder, common
+
+
 def article_fields(common: dict, names: list[str]) -> dict:
     """What every article of a paper's issue says of its paper, date and authors,
     in the order front matter lists it (the text, e-paper and PDF importers)."""
