@@ -125,9 +125,10 @@ def abbrlinks(
     - it compares the number with the values it stored, which with
       `rep: hex` are strings, so it never bumps and one of two posts with the
       same link is lost; here the later one is bumped;
-    - it only knows values met earlier in the run, so a post processed
-      before the one carrying its given abbrlink takes the same value; here
-      every given value is reserved first.
+    - it only knows values met earlier in the run, and a run renders only
+      the posts Hexo's cache (db.json) does not hold, so a new post can take
+      the value of a post carrying it, in dec too; here every given value is
+      reserved first.
     """
     digest = crc32 if alg == "crc32" else crc16
     given = list(given) + [None] * (len(titles) - len(given))

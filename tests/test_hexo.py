@@ -1,10 +1,12 @@
 """Hexo's URL rules (sitegen.hexo) against the real code.
 
-Every expected value below was computed by the code it names, run under
-Node 20 (ICU 78, Unicode 17): hexo 8.1.2 (plugins/filter/post_permalink.js,
-parseFilename of plugins/processor/post.js), hexo-util 4.0.0 (slugize,
-Permalink) and hexo-abbrlink 2.2.1 (lib/crc16.js, lib/crc32.js, and
-lib/logic.js itself, called on posts in temporary files).
+The expected values were computed by the code they name, run under Node 20
+(ICU 78, Unicode 17): hexo 8.1.2 (plugins/filter/post_permalink.js,
+parseFilename of plugins/processor/post.js, the category and tag models'
+slug), hexo-util 4.0.0 (slugize, Permalink) and hexo-abbrlink 2.2.1
+(lib/crc16.js, lib/crc32.js, and lib/logic.js itself, called on posts in
+temporary files). Where ours differs from the plugin on purpose (bumping in
+hex, given abbrlinks met later), the test shows the plugin's value too.
 """
 
 from __future__ import annotations
