@@ -185,7 +185,7 @@ def _find_inputs(config: Config) -> Inputs:
     templates = template_files(config)
     theme_static = static_files(config)
     key = render_key(config, templates)
-    found = discover(config.content_dir, config.exclude)
+    found = discover(config.content_dir, config.exclude, config.hexo)
     snapshot = _snapshot(config, found[0], [*templates, *theme_static.values()])
     return Inputs(found, theme_static, key, snapshot)
 
@@ -263,7 +263,7 @@ def load_site(
     `stats` (path → size, mtime, as `_snapshot` makes) saves statting every file again.
     """
     state = state or BuildState()
-    files, warnings = found or discover(config.content_dir, config.exclude)
+    files, warnings = found or discover(config.content_dir, config.exclude, config.hexo)
     for warning in warnings:
         reporter.warning(warning)
     reuse = state.parse_key == parse_key(config)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitegen import urls
+from sitegen import hexo, urls
 from sitegen.config import Config
 from sitegen.errors import ContentWarning
 from sitegen.slugs import slugify
@@ -36,7 +36,7 @@ class CategoryNode:
 
     @property
     def feed(self) -> str:
-        return urls.category_feed_url(self.slugs)
+        return urls.category_feed_url(self.url)
 
 
 @dataclass
@@ -172,51 +172,140 @@ def _unique(name_slug: str, taken: set[str]) -> str:
 
 
 def assign_urls(
-    docs: list[Document], config: Config
+    docs: list[Document], config: Config, category_slugs: dict[tuple[str, ...], str] | None = None
 ) -> tuple[dict[str, str], list[ContentWarning]]:
-    """A unique URL for each document (by source); colliding ones get `-2`, `-3` in source order."""
+    """A unique URL for each document (by source); colliding ones get `-2`, `-3` in source order.
+
+    A post's own `permalink:` wins; a Hexo-form pattern is expanded as Hexo
+    does (`hexo.post_fields`), with hexo-abbrlink's `:abbrlink` where used.
+    `category_slugs` gives each category path its slug path, for `:category`.
+    """
     style, limit = config.slug_style, config.slug_max_length
     pub_slugs = publication_slugs(docs)
-    wanted: dict[str, list[tuple[Document, str, str]]] = defaultdict(list)
-    for doc in sorted(docs, key=lambda d: d.source):
-        slug = doc.slug or slugify(doc.title, style, limit)
-        if doc.is_issue:
+    ordered = sorted(docs, key=lambda d: d.source)
+    warnings: list[ContentWarning] = []
+    abbrlinks = _abbrlinks(ordered, config, warnings) if ":abbrlink" in config.permalink else {}
+    wanted: dict[str, list[tuple[Document, str]]] = defaultdict(list)
+    for doc in ordered:
+        own = doc.meta.get("permalink")
+        if isinstance(own, str) and own.strip("/ "):
+            url = urls.portable_path(own.strip().lstrip("/"))
+        elif doc.is_issue:
+            slug = doc.slug or slugify(doc.title, style, limit)
             url = urls.issue_url(pub_slugs.get(doc.publication_name, "unknown"), doc.date, slug)
+        elif doc.kind == "page":
+            url = urls.portable_path(_page_url(doc.source))
+        elif config.hexo_permalink:
+            category = (
+                (category_slugs or {}).get(doc.category_paths[-1]) if doc.category_paths else None
+            )
+            fields = hexo.post_fields(
+                _post_path(doc.source),
+                {**doc.meta, "title": doc.meta.get("title_as_written", doc.title)},
+                doc.date,
+                category or "",
+                config.new_post_name,
+                config.default_category,
+            )
+            if doc.source in abbrlinks:
+                fields["abbrlink"] = abbrlinks[doc.source]
+            url = urls.portable_path(hexo.expand(config.permalink, fields))
         else:
+            slug = doc.slug or slugify(doc.title, style, limit)
             first_category = doc.category_paths[0] if doc.category_paths else ()
             url = urls.permalink(config.permalink, doc.date, slug, first_category)
-        wanted[url.casefold()].append((doc, url, slug))
+        wanted[url.casefold()].append((doc, url))
     taken = set(wanted)
     result: dict[str, str] = {}
-    warnings: list[ContentWarning] = []
     for group in wanted.values():
-        first_doc, first_url, _ = group[0]
+        first_doc, first_url = group[0]
         result[first_doc.source] = first_url
-        for doc, url, slug in group[1:]:
-            stem = url[: len(url) - len(slug) - 1]
-            new_slug = slug
-            n = 1
-            while (stem + new_slug + "/").casefold() in taken:
+        for doc, url in group[1:]:
+            new_url, n = url, 1
+            while new_url.casefold() in taken:
                 n += 1
-                new_slug = urls.portable_segment(f"{slug}-{n}")
-            new_url = stem + new_slug + "/"
+                new_url = _numbered(url, n)
             taken.add(new_url.casefold())
             warnings.append(
                 ContentWarning(
-                    f"URL /{url} is also claimed by content/{first_doc.source}; "
+                    f"URL /{url} is also claimed by {_where(first_doc, config)}; "
                     f"this one is published at /{new_url}",
-                    f"content/{doc.source}",
+                    _where(doc, config),
                     1,
-                    "give one of them a `slug:`",
+                    "give one of them a `slug:` or its own `permalink:`",
                 )
             )
             result[doc.source] = new_url
     return result, warnings
 
 
-def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
+def _where(doc: Document, config: Config) -> str:
+    return f"{config.content}/{doc.source}"
+
+
+def _numbered(url: str, n: int) -> str:
+    """`url` with `-n` after its last name: `a/b/` → `a/b-2/`, `p/1a.html` → `p/1a-2.html`."""
+    folder, slash, name = url.rstrip("/").rpartition("/")
+    stem, dot, extension = name.rpartition(".") if "." in name else (name, "", "")
+    new = f"{stem}-{n}{dot}{extension}"
+    return f"{folder}{slash}{urls.portable_segment(new)}{'/' if url.endswith('/') else ''}"
+
+
+def _post_path(source: str) -> str:
+    """A post's file as Hexo names it: its path under `_posts/` (or under `posts/`)."""
+    for folder in ("_posts/", "posts/"):
+        if source.startswith(folder):
+            return source[len(folder) :]
+    return source
+
+
+def _page_url(source: str) -> str:
+    """A Hexo page's URL: its path with `.html` for `.md` (`about/index.md` → `about/`)."""
+    stem = source.rpartition(".")[0] if "." in source.rpartition("/")[2] else source
+    return stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + ".html"
+
+
+def _abbrlinks(ordered: list[Document], config: Config, warnings: list[ContentWarning]) -> dict:
+    """hexo-abbrlink's `:abbrlink` of each post in source order: its own front matter's,
+    else the CRC of its title, bumped past a value already taken (with a warning:
+    Hexo itself publishes one of two such posts and silently loses the other)."""
+    posts = [d for d in ordered if not d.is_issue and d.kind != "page"]
+    given = [d.meta.get("abbrlink") for d in posts]
+    links = hexo.abbrlinks(
+        [hexo.js_string(d.meta.get("title_as_written", d.title)) for d in posts],
+        str(config.abbrlink.get("alg", hexo.ABBRLINK_ALG)),
+        str(config.abbrlink.get("rep", hexo.ABBRLINK_REP)),
+        [None if g in (None, "") else str(g) for g in given],
+    )
+    result = {}
+    for doc, link in zip(posts, links, strict=True):
+        result[doc.source] = value = link.value
+        if link.bumped_from is not None and link.clashes_with is not None:
+            first = _where(posts[link.clashes_with], config)
+            warnings.append(
+                ContentWarning(
+                    f"abbrlink {link.bumped_from} of {doc.title!r} is taken by {first}; "
+                    f"this one is published with abbrlink {value}",
+                    _where(doc, config),
+                    1,
+                    f"write `abbrlink: {value}` in its front matter to keep the address fixed",
+                )
+            )
+    return result
+
+
+def _name_slug(config: Config, mapping: dict[str, str]) -> Any:
+    """How a category or tag name becomes its URL's name: through the site's
+    map, then as Hexo slugizes (a Hexo site or permalink) or as sitegen does."""
+    if config.hexo or config.hexo_permalink:
+        return lambda name: hexo.slugize(str(mapping.get(name, name)), config.filename_case)
+    return lambda name: slugify(str(mapping.get(name, name)))
+
+
+def _category_nodes(listed: list[Document], config: Config) -> tuple[list[CategoryNode], dict]:
     """The category tree, without its documents: slugs are unique among
     siblings, the first-met category keeping the plain one."""
+    name_slug = _name_slug(config, config.category_map)
     nodes: dict[tuple[str, ...], CategoryNode] = {}
     roots: list[CategoryNode] = []
     sibling_slugs: dict[tuple[str, ...], set[str]] = defaultdict(set)
@@ -228,9 +317,10 @@ def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
                     continue
                 parent = nodes.get(key[:-1])
                 parent_slugs = parent.slugs if parent else ()
-                slug = _unique(slugify(key[-1]), sibling_slugs[key[:-1]])
+                slug = _unique(name_slug(key[-1]), sibling_slugs[key[:-1]])
                 slugs = (*parent_slugs, slug)
-                node = CategoryNode(key[-1], key, urls.category_url(slugs), slugs)
+                url = urls.category_url(slugs, config.category_dir)
+                node = CategoryNode(key[-1], key, url, slugs)
                 nodes[key] = node
                 (parent.children if parent else roots).append(node)
     for node in nodes.values():
@@ -239,26 +329,29 @@ def _category_nodes(listed: list[Document]) -> tuple[list[CategoryNode], dict]:
     return roots, nodes
 
 
-def _tag_nodes(listed: list[Document]) -> dict[str, TagNode]:
+def _tag_nodes(listed: list[Document], config: Config) -> dict[str, TagNode]:
     """Tags by name, without their documents; the first-met keeps the plain slug."""
     taken: set[str] = set()
+    name_slug, folder = _name_slug(config, config.tag_map), config.tag_dir
     names = dict.fromkeys(name for doc in listed for name in doc.tag_names)
-    return {name: TagNode(name, urls.tag_url(_unique(slugify(name), taken))) for name in names}
+    return {
+        name: TagNode(name, urls.tag_url(_unique(name_slug(name), taken), folder)) for name in names
+    }
 
 
-def _date_nodes(listed: list[Document]) -> list[YearNode]:
+def _date_nodes(listed: list[Document], folder: str) -> list[YearNode]:
     years: dict[int, YearNode] = {}
     months: dict[tuple[int, int], MonthNode] = {}
     days: dict[tuple[int, int, int], DayNode] = {}
     for doc in listed:
         y, m, d = doc.date.year, doc.date.month, doc.date.day
         if y not in years:
-            years[y] = YearNode(y, urls.year_url(y))
+            years[y] = YearNode(y, urls.year_url(y, folder))
         if (y, m) not in months:
-            months[y, m] = MonthNode(y, m, urls.month_url(y, m))
+            months[y, m] = MonthNode(y, m, urls.month_url(y, m, folder))
             years[y].months.append(months[y, m])
         if (y, m, d) not in days:
-            days[y, m, d] = DayNode(y, m, d, urls.day_url(y, m, d))
+            days[y, m, d] = DayNode(y, m, d, urls.day_url(y, m, d, folder))
             months[y, m].days.append(days[y, m, d])
         years[y].documents.append(doc)
         months[y, m].documents.append(doc)
@@ -336,11 +429,14 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
     100,000 posts, swapping the linked copies into the lists afterwards was
     a fifth of a small rebuild.
     """
-    url_of, warnings = assign_urls(docs, config)
+    if config.hexo:
+        docs = [_as_page(d) for d in docs]
     placed = sorted(docs, key=_order, reverse=True)
-    unlinked = [d for d in placed if not d.is_issue]
-    roots, category_index = _category_nodes(unlinked)
-    tag_index = _tag_nodes(unlinked)
+    unlinked = [d for d in placed if not d.is_issue and d.kind != "page"]
+    roots, category_index = _category_nodes(unlinked, config)
+    tag_index = _tag_nodes(unlinked, config)
+    category_slugs = {path: "/".join(node.slugs) for path, node in category_index.items()}
+    url_of, warnings = assign_urls(docs, config, category_slugs)
     pubs = _publications(placed)
     pub_links = {p.name: Link(p.name, p.url) for p in pubs.values()}
     issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}
@@ -363,7 +459,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         issue = doc.is_issue
         categories, lists = (
             ((), ())
-            if issue
+            if issue or doc.kind == "page"
             else filed.get(doc.category_paths)
             or _file_under(doc.category_paths, category_index, category_links, filed)
         )
@@ -380,12 +476,12 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         documents.append(linked)
         for documents_of_category in lists:
             documents_of_category.append(linked)
-        if not issue:
+        if not issue and doc.kind != "page":
             for name in doc.tag_names:
                 tag_index[name].documents.append(linked)
 
-    listed = [d for d in documents if not d.is_issue]
-    years = _date_nodes(listed)
+    listed = [d for d in documents if not d.is_issue and d.kind != "page"]
+    years = _date_nodes(listed, config.archive_dir)
     for doc in reversed(documents):  # oldest first
         pub = pubs.get(doc.publication_name)
         if pub is not None:
@@ -413,6 +509,13 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         articles_of_issue=dict(articles_of_issue),
         warnings=warnings,
     )
+
+
+def _as_page(doc: Document) -> Document:
+    """In a Hexo site, a document outside `_posts/` is a page: at its own path, in no list."""
+    if doc.source.startswith("_posts/") or doc.kind == "page":
+        return doc
+    return with_links(doc, kind="page")
 
 
 def _file_under(

@@ -40,7 +40,28 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "menu": ([], "extra header links: list of {name, url}"),
     "exclude": ([], "glob patterns of content files to ignore"),
     "search": (True, "build the full-text search page and index"),
+    # URLs as a Hexo site has them (see "Moving from Hexo" in the README); the
+    # defaults are Hexo's, so a Hexo site's settings mean here what they meant there.
+    "abbrlink": ({"alg": "crc16", "rep": "dec"}, "hexo-abbrlink settings for :abbrlink"),
+    "tag_dir": ("tags", "folder of the tag pages"),
+    "category_dir": ("categories", "folder of the category pages"),
+    "archive_dir": ("archives", "folder of the year, month and day pages"),
+    "pagination_dir": ("page", "folder of a list's later pages: page/2/"),
+    "pretty_urls": (
+        {"trailing_index": True, "trailing_html": True},
+        "false drops index.html / .html from links (the files keep them)",
+    ),
+    "category_map": ({}, "category name → the slug its URL uses"),
+    "tag_map": ({}, "tag name → the slug its URL uses"),
+    "default_category": ("uncategorized", ":category of a post with no category"),
+    "new_post_name": (":title.md", "how post file names read, for :title and dates in names"),
+    "filename_case": (0, "0 keep, 1 lower, 2 upper case in category and tag slugs"),
+    "redirects_from": ("", "hexo: a redirect page at each post's address under Hexo's scheme"),
 }
+
+# Permalink placeholders: sitegen's `{name}` form, or Hexo's `:name` form
+# (any front-matter key is one too, as in Hexo: that is how `:abbrlink` works).
+HEXO_PLACEHOLDER = re.compile(r":(\w*[^_\W])")
 
 
 @dataclass(frozen=True)
@@ -71,11 +92,32 @@ class Config:
     menu: tuple[MenuLink, ...] = ()
     exclude: tuple[str, ...] = ()
     search: bool = True
+    abbrlink: dict[str, str] = field(default_factory=lambda: {"alg": "crc16", "rep": "dec"})
+    tag_dir: str = "tags"
+    category_dir: str = "categories"
+    archive_dir: str = "archives"
+    pagination_dir: str = "page"
+    pretty_urls: dict[str, bool] = field(
+        default_factory=lambda: {"trailing_index": True, "trailing_html": True}
+    )
+    category_map: dict[str, str] = field(default_factory=dict)
+    tag_map: dict[str, str] = field(default_factory=dict)
+    default_category: str = "uncategorized"
+    new_post_name: str = ":title.md"
+    filename_case: int = 0
+    redirects_from: str = ""
+    content: str = "content"  # the content folder, under site_dir: `source` for a Hexo site
+    hexo: bool = False  # read as a Hexo site folder: see `sitegen.hexo`
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def content_dir(self) -> Path:
-        return self.site_dir / "content"
+        return self.site_dir / self.content
+
+    @property
+    def hexo_permalink(self) -> bool:
+        """Whether `permalink` is in Hexo's `:name` form."""
+        return "{" not in self.permalink
 
     @property
     def themes_dir(self) -> Path:
@@ -101,37 +143,123 @@ def _key_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _read_yaml(path: Path) -> tuple[str, dict[str, Any]]:
+    """The text of a settings file and the mapping it holds."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        loaded = yaml.safe_load(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path.name} is not UTF-8", path, hint="save it as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            path,
+            mark.line + 1 if mark else None,
+            "fix the syntax",
+        ) from exc
+    if loaded is None:
+        loaded = {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{path.name} must be a mapping of option: value", path, 1)
+    return text, loaded
+
+
+# Hexo settings that mean here what they mean in Hexo, under the same name.
+HEXO_SAME = (
+    "title", "description", "author", "permalink", "abbrlink", "tag_dir", "category_dir",
+    "archive_dir", "pagination_dir", "pretty_urls", "category_map", "tag_map",
+    "default_category", "new_post_name", "filename_case", "timezone", "exclude",
+)  # fmt: skip
+
+
+def hexo_options(hexo: dict[str, Any]) -> dict[str, Any]:
+    """A Hexo `_config.yml` as site.yml options; what has no meaning here goes to `extra`.
+
+    `url` (which holds `root`'s path) is the base URL; `per_page: 0` (no
+    pagination) is one page of everything; Hexo's empty `timezone` is the
+    machine's, which a build must not depend on, so it is UTC here.
+    """
+    raw: dict[str, Any] = {
+        "content": "source",
+        "hexo": True,
+        "permalink": ":year/:month/:day/:title/",
+    }
+    for key, value in hexo.items():
+        if key in HEXO_SAME:
+            if value not in (None, ""):
+                raw[key] = value
+        elif key == "url" and isinstance(value, str) and value:
+            raw["base_url"] = value.rstrip("/") + "/"
+        elif key == "per_page" and isinstance(value, int):
+            raw["per_page"] = value if value > 0 else 10**9
+        elif key == "language":
+            first = value[0] if isinstance(value, list) and value else value
+            if isinstance(first, str) and first and first != "default":
+                raw["language"] = first
+        elif key in OPTIONS:  # a sitegen option that means something else in Hexo (theme)
+            raw[f"hexo_{key}"] = value
+        else:
+            raw.setdefault(str(key), value)  # themes may read it from `extra`
+    return raw
+
+
+def _check_urls(values: dict[str, Any], problem: Any) -> None:
+    """The URL options: a permalink either form reads, and hexo-abbrlink's settings."""
+    permalink = values.get("permalink", OPTIONS["permalink"][0])
+    if "{" in permalink:
+        fields = set(re.findall(r"{(\w+)}", permalink))
+        if "slug" not in fields or not fields <= PERMALINK_FIELDS or permalink.startswith("/"):
+            problem(
+                "permalink",
+                f"{permalink!r} must be relative, contain {{slug}}, and use only "
+                + ", ".join(sorted(PERMALINK_FIELDS)),
+                "e.g. {year}/{month}/{day}/{slug}/, or Hexo's :year/:month/:day/:title/",
+            )
+        elif not permalink.endswith("/"):
+            values["permalink"] = permalink + "/"
+    elif not HEXO_PLACEHOLDER.search(permalink):
+        problem(
+            "permalink",
+            f"{permalink!r} has no placeholder: every post would have one address",
+            "e.g. :year/:month/:day/:title/ or p/:abbrlink.html",
+        )
+    else:
+        values["permalink"] = permalink.lstrip("/")
+    abbrlink = values.get("abbrlink", OPTIONS["abbrlink"][0])
+    if str(abbrlink.get("alg")) not in ("crc16", "crc32"):
+        problem("abbrlink", f"alg {abbrlink.get('alg')!r} is not crc16 or crc32", "alg: crc16")
+    if str(abbrlink.get("rep")) not in ("hex", "dec"):
+        problem("abbrlink", f"rep {abbrlink.get('rep')!r} is not hex or dec", "rep: hex")
+    if values.get("redirects_from", "") not in ("", "hexo"):
+        problem(
+            "redirects_from",
+            f"unknown scheme {values['redirects_from']!r}",
+            "write hexo, or list old addresses in a post's `aliases:`",
+        )
+
+
 def load_config(
     site_dir: Path,
     output_dir: Path | None = None,
     base_url: str | None = None,
 ) -> Config:
-    """Read `site_dir/site.yml` (optional) and apply command-line overrides."""
+    """Read `site_dir/site.yml` (optional) and apply command-line overrides.
+
+    A Hexo site folder (`_config.yml` and `source/`, no site.yml) is read as
+    it is: its settings through `hexo_options`, its `source/` as the content.
+    """
     site_dir = site_dir.resolve()
     config_path = site_dir / "site.yml"
+    hexo_path = site_dir / "_config.yml"
     raw: dict[str, Any] = {}
     text = ""
     if config_path.is_file():
-        try:
-            text = config_path.read_text(encoding="utf-8-sig")
-            loaded = yaml.safe_load(text)
-        except UnicodeDecodeError as exc:
-            raise ConfigError(
-                "site.yml is not UTF-8", config_path, hint="save it as UTF-8"
-            ) from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise ConfigError(
-                f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                config_path,
-                mark.line + 1 if mark else None,
-                "fix the syntax",
-            ) from exc
-        if loaded is None:
-            loaded = {}
-        if not isinstance(loaded, dict):
-            raise ConfigError("site.yml must be a mapping of option: value", config_path, 1)
-        raw = loaded
+        text, raw = _read_yaml(config_path)
+    elif hexo_path.is_file() and (site_dir / "source").is_dir():
+        config_path = hexo_path
+        text, hexo = _read_yaml(hexo_path)
+        raw = hexo_options(hexo)
     elif not (site_dir / "content").is_dir():
         raise ConfigError(
             "not a site folder: no site.yml and no content/",
@@ -146,10 +274,16 @@ def load_config(
     def problem(key: str, message: str, hint: str) -> None:
         problems.append(ConfigError(f"{key}: {message}", config_path, lines.get(key), hint))
 
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {k: raw.pop(k) for k in ("content", "hexo") if k in raw}
     extra: dict[str, Any] = {}
     for key, value in raw.items():
-        if key not in OPTIONS:
+        if key == "filename_case":
+            if value not in (0, 1, 2):
+                problem(key, f"must be 0, 1 or 2, not {value!r}", "0 keeps the case")
+            else:
+                values[key] = value
+            continue
+        elif key not in OPTIONS:
             extra[str(key)] = value
             continue
         default = OPTIONS[key][0]
@@ -172,7 +306,18 @@ def load_config(
             if not isinstance(value, list):
                 problem(key, "must be a list", "write it as `- item` lines")
                 continue
+        elif isinstance(default, dict):
+            if value is None:
+                value = {}
+            if not isinstance(value, dict):
+                problem(key, "must be a mapping", "write it as `name: value` lines under it")
+                continue
+            value = {**default, **{str(k): v for k, v in value.items()}}
         values[key] = value
+    for key in ("tag_dir", "category_dir", "archive_dir", "pagination_dir"):
+        if key in values:
+            values[key] = values[key].strip("/") or OPTIONS[key][0]
+    _check_urls(values, problem)
 
     timezone = values.get("timezone", OPTIONS["timezone"][0])
     try:
@@ -186,18 +331,6 @@ def load_config(
         problem("base_url", f"{url!r} is not an http(s) URL", "e.g. https://example.org/archive/")
     elif not url.endswith("/"):
         values["base_url"] = url + "/"
-
-    permalink = values.get("permalink", OPTIONS["permalink"][0])
-    fields = set(re.findall(r"{(\w+)}", permalink))
-    if "slug" not in fields or not fields <= PERMALINK_FIELDS or permalink.startswith("/"):
-        problem(
-            "permalink",
-            f"{permalink!r} must be relative, contain {{slug}}, and use only "
-            + ", ".join(sorted(PERMALINK_FIELDS)),
-            "e.g. {year}/{month}/{day}/{slug}/",
-        )
-    elif not permalink.endswith("/"):
-        values["permalink"] = permalink + "/"
 
     if values.get("slug_style", "unicode") not in ("unicode", "pinyin", "hash"):
         problem(
@@ -219,7 +352,8 @@ def load_config(
         if len(problems) == 1:
             raise problems[0]
         raise ConfigError(
-            "site.yml has problems:\n  " + "\n  ".join(str(p) for p in problems), config_path
+            f"{config_path.name} has problems:\n  " + "\n  ".join(str(p) for p in problems),
+            config_path,
         )
     out = (output_dir if output_dir is not None else site_dir / "output").resolve()
     return Config(site_dir=site_dir, output_dir=out, extra=extra, **values)

@@ -39,6 +39,9 @@ class SiteInfo:
     menu: tuple[MenuLink, ...]
     extra: dict[str, Any]
     search: bool
+    categories_url: str = "categories/"  # the list indexes, where the site keeps them
+    tags_url: str = "tags/"
+    archives_url: str = "archives/"
 
 
 @dataclass(slots=True)  # not frozen: see Page
@@ -50,23 +53,32 @@ class PageInfo:
     description: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """How lists are cut into pages: the site's `per_page` and `pagination_dir`."""
+
+    per_page: int
+    folder: str = "page"
+
+
 @dataclass(slots=True)  # not frozen: see Page
 class Paginator:
     number: int
     total: int
     count: int
     base_url: str
+    folder: str = "page"
 
     @property
     def prev_url(self) -> str | None:
-        return urls.paged(self.base_url, self.number - 1) if self.number > 1 else None
+        return self.page_url(self.number - 1) if self.number > 1 else None
 
     @property
     def next_url(self) -> str | None:
-        return urls.paged(self.base_url, self.number + 1) if self.number < self.total else None
+        return self.page_url(self.number + 1) if self.number < self.total else None
 
     def page_url(self, number: int) -> str:
-        return urls.paged(self.base_url, number)
+        return urls.paged(self.base_url, number, self.folder)
 
     @property
     def window(self) -> list[int | None]:
@@ -165,23 +177,27 @@ def site_info(config: Config) -> SiteInfo:
         config.menu,
         config.extra,
         config.search,
+        f"{config.category_dir}/",
+        f"{config.tag_dir}/",
+        f"{config.archive_dir}/",
     )
 
 
 def _paginate(
     docs: list[Document],
     base_url: str,
-    per_page: int,
+    paging: Paging,
     kind: str,
     title: str,
     template: str = "list.html",
     feed: str | None = None,
     **extra: Any,
 ) -> list[Page]:
+    per_page = paging.per_page
     total = max(1, math.ceil(len(docs) / per_page))
     pages = []
     for number in range(1, total + 1):
-        url = urls.paged(base_url, number)
+        url = urls.paged(base_url, number, paging.folder)
         shown_title = title if number == 1 else f"{title}（第 {number} 页）"
         pages.append(
             Page(
@@ -190,7 +206,7 @@ def _paginate(
                 PageInfo(kind, shown_title, url, feed),
                 {
                     "posts": docs[(number - 1) * per_page : number * per_page],
-                    "paginator": Paginator(number, total, len(docs), base_url),
+                    "paginator": Paginator(number, total, len(docs), base_url, paging.folder),
                     "heading": title,
                     **extra,
                 },
@@ -199,24 +215,30 @@ def _paginate(
     return pages
 
 
-def _category_pages(node: CategoryNode, per_page: int) -> list[Page]:
+def _category_pages(node: CategoryNode, paging: Paging, folder: str) -> list[Page]:
     return _paginate(
         node.documents,
         node.url,
-        per_page,
+        paging,
         "category",
         " › ".join(node.path),
         feed=node.feed,
         children=category_entry(node).children,
         breadcrumbs=[
-            Link(name, urls.category_url(node.slugs[: i + 1])) for i, name in enumerate(node.path)
+            Link(name, urls.category_url(node.slugs[: i + 1], folder))
+            for i, name in enumerate(node.path)
         ],
     )
 
 
 def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
     """Every HTML page of the site, in a deterministic order."""
-    per = config.per_page
+    per = Paging(config.per_page, config.pagination_dir)
+    categories, tags, archives = (
+        f"{config.category_dir}/",
+        f"{config.tag_dir}/",
+        f"{config.archive_dir}/",
+    )
     pages: list[Page] = []
     pages += _paginate(catalog.listed, "", per, "home", config.title, "index.html", feed="atom.xml")
     for doc in catalog.documents:
@@ -245,19 +267,19 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
         )
     pages.append(
         Page(
-            "categories/",
+            categories,
             "categories.html",
-            PageInfo("categories", "分类", "categories/"),
+            PageInfo("categories", "分类", categories),
             {"tree": [category_entry(n) for n in catalog.categories]},
         )
     )
     for node in catalog.all_categories:
-        pages += _category_pages(node, per)
+        pages += _category_pages(node, per, config.category_dir)
     pages.append(
         Page(
-            "tags/",
+            tags,
             "tags.html",
-            PageInfo("tags", "标签", "tags/"),
+            PageInfo("tags", "标签", tags),
             {"tags": [Entry(t.name, t.url, t.count) for t in catalog.tags]},
         )
     )
@@ -265,9 +287,9 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
         pages += _paginate(tag.documents, tag.url, per, "tag", f"标签：{tag.name}", children=[])
     pages.append(
         Page(
-            "archives/",
+            archives,
             "archives.html",
-            PageInfo("archives", "归档", "archives/"),
+            PageInfo("archives", "归档", archives),
             {"years": [date_entry(y) for y in catalog.years]},
         )
     )

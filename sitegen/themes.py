@@ -90,7 +90,14 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
     )
     env.context_class = _Context
     env.globals.update(
-        url_for=_Linker(lambda url: urls.href(url, config.base_path)),
+        url_for=_Linker(
+            lambda url: urls.href(
+                url,
+                config.base_path,
+                bool(config.pretty_urls.get("trailing_index", True)),
+                bool(config.pretty_urls.get("trailing_html", True)),
+            )
+        ),
         abs_url=_Linker(lambda url: urls.absolute(url, config.base_url)),
         cached=_Fragments(),
     )

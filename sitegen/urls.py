@@ -160,37 +160,41 @@ def issue_url(publication: str, date: dt.datetime, slug: str) -> str:
     return f"{publication_url(publication)}{date:%Y/%m/%d}/{portable_segment(slug)}/"
 
 
-def paged(url: str, number: int) -> str:
-    """Page N of a paginated list: `url` for page 1, `url/page/N/` after."""
-    return url if number <= 1 else f"{url}page/{number}/"
+def paged(url: str, number: int, folder: str = "page") -> str:
+    """Page N of a paginated list: `url` for page 1, `url/page/N/` after
+    (`folder` is the site's `pagination_dir`)."""
+    return url if number <= 1 else f"{url}{folder}/{number}/"
 
 
-def category_url(slugs: tuple[str, ...]) -> str:
-    return "categories/" + "".join(f"{portable_segment(s)}/" for s in slugs)
+# The list folders below are the site's `category_dir`, `tag_dir` and `archive_dir`.
 
 
-def tag_url(slug: str) -> str:
-    return f"tags/{portable_segment(slug)}/"
+def category_url(slugs: tuple[str, ...], folder: str = "categories") -> str:
+    return f"{folder}/" + "".join(f"{portable_segment(s)}/" for s in slugs)
 
 
-def year_url(year: int) -> str:
-    return f"archives/{year:04d}/"
+def tag_url(slug: str, folder: str = "tags") -> str:
+    return f"{folder}/{portable_segment(slug)}/"
 
 
-def month_url(year: int, month: int) -> str:
-    return f"archives/{year:04d}/{month:02d}/"
+def year_url(year: int, folder: str = "archives") -> str:
+    return f"{folder}/{year:04d}/"
 
 
-def day_url(year: int, month: int, day: int) -> str:
-    return f"archives/{year:04d}/{month:02d}/{day:02d}/"
+def month_url(year: int, month: int, folder: str = "archives") -> str:
+    return f"{folder}/{year:04d}/{month:02d}/"
+
+
+def day_url(year: int, month: int, day: int, folder: str = "archives") -> str:
+    return f"{folder}/{year:04d}/{month:02d}/{day:02d}/"
 
 
 def publication_url(slug: str) -> str:
     return f"publications/{portable_segment(slug)}/"
 
 
-def category_feed_url(slugs: tuple[str, ...]) -> str:
-    return category_url(slugs) + "atom.xml"
+def category_feed_url(url: str) -> str:
+    return url + "atom.xml"
 
 
 _SAFE = "/:@!$'()*+,;~-._"
@@ -214,12 +218,22 @@ def _percent(run: re.Match[str]) -> str:
     return "%" + run[0].encode("utf-8").hex("%").upper()
 
 
-def href(url: str, base_path: str) -> str:
+def href(url: str, base_path: str, trailing_index: bool = True, trailing_html: bool = True) -> str:
     """Root-relative link under the base path, percent-encoded once; a URL
-    elsewhere as it is, if the URL policy allows it (else an empty link)."""
+    elsewhere as it is, if the URL policy allows it (else an empty link).
+
+    As Hexo's `pretty_urls`: without `trailing_index` a link ending in
+    `index.html` ends in its folder, and without `trailing_html` a link drops
+    `.html` (for hosts that serve `a.html` at `a`); the files keep their names.
+    """
     if "://" in url or url.startswith(("mailto:", "#", "//")):
         return safe_url(url) or ""
-    return _quote(base_path + url.lstrip("/"))
+    path = url.lstrip("/")
+    if not trailing_index and (path == "index.html" or path.endswith("/index.html")):
+        path = path[: -len("index.html")]
+    if not trailing_html and path.endswith(".html"):
+        path = path[: -len(".html")]
+    return _quote(base_path + path)
 
 
 def absolute(url: str, base_url: str) -> str:

@@ -3,7 +3,8 @@
 Markdown files become documents; every other file is copied as it is
 (images, and the original texts importers keep next to their documents).
 Hidden files, symlinks pointing outside `content/`, and symlink loops are
-skipped with a warning.
+skipped with a warning. In a Hexo site's `source/`, names starting with `_`
+are skipped too, but for `_posts/`, as Hexo skips them (drafts, partials).
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ class ContentFile:
 
 
 def discover(
-    content_dir: Path, exclude: tuple[str, ...] = ()
+    content_dir: Path, exclude: tuple[str, ...] = (), hexo: bool = False
 ) -> tuple[list[ContentFile], list[ContentWarning]]:
     """Return the content files (sorted) and warnings about skipped ones."""
     files: list[ContentFile] = []
     warnings: list[ContentWarning] = []
     if content_dir.is_dir():
         root = content_dir.resolve()
-        _walk(str(root), "", root, exclude, files, warnings)
+        _walk(str(root), "", root, exclude, files, warnings, hexo)
     files.sort(key=lambda f: f.rel)
     return files, warnings
 
@@ -52,6 +53,7 @@ def _walk(
     exclude: tuple[str, ...],
     files: list[ContentFile],
     warnings: list[ContentWarning],
+    hexo: bool = False,
 ) -> None:
     """One folder: scandir tells files, folders and links apart without a stat each."""
     with os.scandir(folder) as listing:
@@ -59,10 +61,10 @@ def _walk(
     for entry in entries:
         name = entry.name
         rel = rel_folder + name
-        if name.startswith("."):
+        if name.startswith(".") or hexo and name.startswith("_") and rel != "_posts":
             continue
         if entry.is_dir(follow_symlinks=False):
-            _walk(entry.path, rel + "/", root, exclude, files, warnings)
+            _walk(entry.path, rel + "/", root, exclude, files, warnings, hexo)
             continue
         if entry.is_symlink() and _points_at_folder(entry):
             warnings.append(

@@ -344,9 +344,20 @@ def parse_document(
         original_url=_text(meta.get("original_url") or meta.get("link")),
         source_file=_text(meta.get("source_file")),
         publication_name=_text(meta.get("publication")),
-        meta={str(k): "" if v is None else v for k, v in meta.items() if k not in KNOWN_KEYS},
+        meta=_meta(meta, title),
         notes=(*((SCALAR_NOTE, line, message) for line, message in fm.notes), *url_notes),
     )
+
+
+def _meta(meta: dict[str, Any], title: str) -> dict[str, Any]:
+    """The front matter's other keys; and the title as written, where the page
+    shows another (none, spaces around it, a number): Hexo's abbrlink is the
+    checksum of the title as written, so the site's old addresses need it."""
+    other = {str(k): "" if v is None else v for k, v in meta.items() if k not in KNOWN_KEYS}
+    written = meta.get("title")
+    if written != title:
+        other["title_as_written"] = "" if written is None else written
+    return other
 
 
 def decode(data: bytes, source: str) -> str:
