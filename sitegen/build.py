@@ -10,6 +10,7 @@ a plain dataclass.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import os
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import partial, wraps
 from pathlib import Path
 from typing import ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
 
 import jinja2
 
@@ -41,9 +43,10 @@ from sitegen.cache import (
 )
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
-from sitegen.derived import Derived, plan_search, write_feeds, write_sitemap
+from sitegen.derived import Derived, plan_search, write_feeds, write_redirects, write_sitemap
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
 from sitegen.parallel import default_jobs, run_chunks
+from sitegen.redirects import plan_redirects
 from sitegen.render import Page, SiteInfo, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
@@ -140,7 +143,7 @@ def build(
             clock.lap("fingerprint")
             made = _render(config, reporter, loaded.catalog, pages, plan, state, writer, jobs)
             clock.lap("render + feeds")
-            _copy_static(writer, inputs.theme_static, loaded.files, reporter)
+            _copy_static(writer, inputs.theme_static, loaded.files, config.content, reporter)
             clock.lap("static")
             saved, summary = _record(config, inputs, loaded, pages, plan, made, state, writer)
             pending = stage_state(config, saved, summary) if use_cache and session is None else []
@@ -307,7 +310,7 @@ def load_site(
     for failure in sorted(failures, key=lambda f: str(f.path)):
         reporter.error(failure)
 
-    dropped = dropped_urls(documents)
+    dropped = dropped_urls(documents, config.content)
     for warning in dropped[:SHOWN_DROPPED]:
         reporter.warning(warning)
     if len(dropped) > SHOWN_DROPPED:
@@ -332,24 +335,35 @@ def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config)
         try:
             raw = data if data is not None else Path(path).read_bytes()
             sha = hashlib.sha256(raw).hexdigest()
-            doc = parse_document(decode(raw, rel), rel, tz, markup, style, limit, sha)
+            undated = _file_date(path, tz) if config.hexo else None
+            text = decode(raw, rel)
+            doc = parse_document(text, rel, tz, markup, style, limit, sha, undated)
             out.append((rel, sha, doc))
         except ContentError as exc:
-            exc.path = f"content/{rel}"
+            exc.path = f"{config.content}/{rel}"
             out.append((rel, "", exc))
         except OSError as exc:
-            out.append((rel, "", ContentError(f"cannot read: {exc.strerror}", f"content/{rel}")))
+            out.append(
+                (rel, "", ContentError(f"cannot read: {exc.strerror}", f"{config.content}/{rel}"))
+            )
     return out
+
+
+def _file_date(path: str, tz: ZoneInfo) -> dt.datetime:
+    """A file's modification time: what Hexo dates a post or page by that has no `date`."""
+    return dt.datetime.fromtimestamp(os.stat(path).st_mtime, tz).replace(microsecond=0)
 
 
 SHOWN_DROPPED = 20  # a build names this many dropped URLs; `sitegen check` names them all
 
 
-def dropped_urls(documents: dict[str, tuple[str, Document | None]]) -> list[ContentWarning]:
+def dropped_urls(
+    documents: dict[str, tuple[str, Document | None]], folder: str = "content"
+) -> list[ContentWarning]:
     """A warning for each URL the URL policy took out of a document, on every build
     (cached documents too), as failures are reported."""
     return [
-        ContentWarning(message, f"content/{rel}", line)
+        ContentWarning(message, f"{folder}/{rel}", line)
         for rel in sorted(documents)
         if (doc := documents[rel][1]) is not None
         for kind, line, message in doc.notes
@@ -491,6 +505,9 @@ def _render(
         writer, catalog, config, state, plan.fingerprints, parsed_as, plan.changed
     )
     derived = Derived(writer, state.derived, plan.fingerprints)
+    redirects, warnings = plan_redirects(catalog, config, {page.url for page in pages})
+    for warning in warnings:
+        reporter.warning(warning)
 
     def alongside() -> None:
         """What this process makes while the workers render."""
@@ -498,6 +515,8 @@ def _render(
             make_search()
         write_feeds(derived, catalog, config)
         write_sitemap(derived, catalog, pages, config)
+        for message in write_redirects(derived, redirects, config):
+            reporter.warning(message)
 
     for rel, changed, fingerprint in run_chunks(
         partial(_render_chunk, job),
@@ -553,14 +572,18 @@ def _staging(
 
 
 def _copy_static(
-    writer: Writer, theme_static: dict[str, Path], files: list[ContentFile], reporter: Reporter
+    writer: Writer,
+    theme_static: dict[str, Path],
+    files: list[ContentFile],
+    folder: str,
+    reporter: Reporter,
 ) -> None:
     """The theme's static files, then every content file that is not a document."""
     for rel, path in theme_static.items():
         _copy(writer, rel, path, f"theme file {path}", reporter)
     for item in files:
         if not item.is_document:
-            _copy(writer, item.rel, item.path, f"content/{item.rel}", reporter)
+            _copy(writer, item.rel, item.path, f"{folder}/{item.rel}", reporter)
 
 
 def _copy(writer: Writer, rel: str, path: Path, origin: str, reporter: Reporter) -> None:

@@ -196,20 +196,9 @@ def assign_urls(
         elif doc.kind == "page":
             url = urls.portable_path(_page_url(doc.source))
         elif config.hexo_permalink:
-            category = (
-                (category_slugs or {}).get(doc.category_paths[-1]) if doc.category_paths else None
-            )
-            fields = hexo.post_fields(
-                _post_path(doc.source),
-                {**doc.meta, "title": doc.meta.get("title_as_written", doc.title)},
-                doc.date,
-                category or "",
-                config.new_post_name,
-                config.default_category,
-            )
-            if doc.source in abbrlinks:
-                fields["abbrlink"] = abbrlinks[doc.source]
-            url = urls.portable_path(hexo.expand(config.permalink, fields))
+            last = doc.category_paths[-1] if doc.category_paths else ()
+            category = (category_slugs or {}).get(last, "")
+            url = _hexo_url(doc, config.permalink, config, category, abbrlinks.get(doc.source))
         else:
             slug = doc.slug or slugify(doc.title, style, limit)
             first_category = doc.category_paths[0] if doc.category_paths else ()
@@ -237,6 +226,36 @@ def assign_urls(
             )
             result[doc.source] = new_url
     return result, warnings
+
+
+def _hexo_url(
+    doc: Document, pattern: str, config: Config, category: str, abbrlink: str | None
+) -> str:
+    """A post's URL under a Hexo permalink pattern (`hexo.post_fields`)."""
+    fields = hexo.post_fields(
+        _post_path(doc.source),
+        {**doc.meta, "title": doc.meta.get("title_as_written", doc.title)},
+        doc.date,
+        category,
+        config.new_post_name,
+        config.default_category,
+    )
+    if abbrlink is not None:
+        fields["abbrlink"] = abbrlink
+    return urls.portable_path(hexo.expand(pattern, fields))
+
+
+def hexo_urls(catalog: Catalog, config: Config, pattern: str) -> dict[str, str]:
+    """Each listed post's URL (by source) under a Hexo pattern and Hexo's own
+    category slugs: where it was on the Hexo site this one replaces."""
+    ordered = sorted(catalog.listed, key=lambda d: d.source)
+    abbrlinks = _abbrlinks(ordered, config, []) if ":abbrlink" in pattern else {}
+    result = {}
+    for doc in ordered:
+        path = doc.category_paths[-1] if doc.category_paths else ()
+        category = hexo.category_slug(path, config.category_map, config.filename_case)
+        result[doc.source] = _hexo_url(doc, pattern, config, category, abbrlinks.get(doc.source))
+    return result
 
 
 def _where(doc: Document, config: Config) -> str:
@@ -451,7 +470,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
             warnings.append(
                 ContentWarning(
                     f"source_file {doc.source_file!r} is not in content/",
-                    f"content/{doc.source}",
+                    _where(doc, config),
                     1,
                     "fix the path or re-import the original",
                 )

@@ -105,7 +105,7 @@ def broken_links(catalog: Catalog, config: Config, files: set[str]) -> list[Prob
                 line = 1
             problems.append(
                 Problem(
-                    f"content/{doc.source}",
+                    f"{config.content}/{doc.source}",
                     line,
                     f"broken link {link} — no page or file /{target.lstrip('/')} in the site; "
                     "fix the link or add the missing document",
@@ -151,7 +151,7 @@ def check_site(config: Config) -> list[Problem]:
     for warning in loaded.warnings:
         problems.append(_as_problem(warning))
     problems += [
-        Problem(f"content/{rel}", line, message)
+        Problem(f"{config.content}/{rel}", line, message)
         for rel, (_, doc) in loaded.documents.items()
         if doc is not None
         for _, line, message in doc.notes

@@ -56,7 +56,10 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "default_category": ("uncategorized", ":category of a post with no category"),
     "new_post_name": (":title.md", "how post file names read, for :title and dates in names"),
     "filename_case": (0, "0 keep, 1 lower, 2 upper case in category and tag slugs"),
-    "redirects_from": ("", "hexo: a redirect page at each post's address under Hexo's scheme"),
+    "redirects_from": (
+        "",
+        "a Hexo permalink (or `hexo`, its default): a redirect at each post's old address",
+    ),
 }
 
 # Permalink placeholders: sitegen's `{name}` form, or Hexo's `:name` form
@@ -231,12 +234,15 @@ def _check_urls(values: dict[str, Any], problem: Any) -> None:
         problem("abbrlink", f"alg {abbrlink.get('alg')!r} is not crc16 or crc32", "alg: crc16")
     if str(abbrlink.get("rep")) not in ("hex", "dec"):
         problem("abbrlink", f"rep {abbrlink.get('rep')!r} is not hex or dec", "rep: hex")
-    if values.get("redirects_from", "") not in ("", "hexo"):
+    old = values.get("redirects_from", "")
+    if old not in ("", "hexo") and not HEXO_PLACEHOLDER.search(old):
         problem(
             "redirects_from",
-            f"unknown scheme {values['redirects_from']!r}",
-            "write hexo, or list old addresses in a post's `aliases:`",
+            f"{old!r} is neither `hexo` nor a Hexo permalink with a placeholder",
+            "e.g. p/:abbrlink.html; or list a post's old addresses in its `aliases:`",
         )
+    elif old not in ("", "hexo"):
+        values["redirects_from"] = old.lstrip("/")
 
 
 def load_config(

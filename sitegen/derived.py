@@ -1,5 +1,5 @@
 """Files made from many documents by code, not templates: the search index,
-the Atom feeds and the sitemap.
+the Atom feeds, the sitemap and the redirects.
 
 A build makes them in its own process while forked workers render the
 pages (see `build._render`); each is made again only when what it is made
@@ -16,6 +16,7 @@ from sitegen import feeds, search, urls
 from sitegen.cache import BuildState, Fingerprints
 from sitegen.catalog import Catalog
 from sitegen.config import Config
+from sitegen.redirects import Redirect, netlify_redirects, redirect_page
 from sitegen.render import Page
 from sitegen.writer import Writer
 
@@ -103,7 +104,8 @@ class Derived:
 
 
 def write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config: Config) -> None:
-    """sitemap.xml, robots.txt, and one sitemap per top-level section of the site.
+    """sitemap.xml, robots.txt (unless the content has its own), and one sitemap
+    per top-level section of the site.
 
     sitemap.xml is an index of the others: one per year of posts, one for
     the categories, and so on (split again past the protocol's 50,000 URLs),
@@ -115,7 +117,8 @@ def write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config:
     for page in pages:
         if page.url != "404.html":
             head, slash, _ = page.url.partition("/")
-            section = head if slash and head != "page" else "home"  # home's later pages: page/N/
+            # home's later pages are page/N/ (`pagination_dir`)
+            section = head if slash and head != config.pagination_dir else "home"
             sections.setdefault(section, []).append((page.url, dates.get(page.url)))
     names = []
     limit = feeds.SITEMAP_LIMIT
@@ -127,7 +130,8 @@ def write_sitemap(derived: Derived, catalog: Catalog, pages: list[Page], config:
             if derived.write(name, "sitemap", listing, lambda c=chunk: feeds.sitemap(c, config)):
                 names.append(name)
     derived.write("sitemap.xml", "sitemap", names, lambda: feeds.sitemap_index(names, config))
-    derived.writer.write("robots.txt", feeds.robots(config), "robots")
+    if not (config.content_dir / "robots.txt").is_file():  # the site's own wins
+        derived.writer.write("robots.txt", feeds.robots(config), "robots")
 
 
 def write_feeds(derived: Derived, catalog: Catalog, config: Config) -> None:
@@ -148,3 +152,21 @@ def write_feeds(derived: Derived, catalog: Catalog, config: Config) -> None:
                 node.documents, title, node.feed, node.url, config
             ),
         )
+
+
+def write_redirects(derived: Derived, redirects: list[Redirect], config: Config) -> list[str]:
+    """A redirect page at each old address, and `_redirects` listing those written;
+    returns a warning for each old address another file holds."""
+    written, warnings = [], []
+    for redirect in redirects:
+        rel = urls.output_path(redirect.old)
+        if derived.write(rel, "redirect", redirect, lambda r=redirect: redirect_page(r, config)):
+            written.append(redirect)
+        else:
+            warnings.append(
+                f"no redirect from /{redirect.old} to /{redirect.new}: "
+                f"/{rel} is already written by {derived.writer.owner(rel)}"
+            )
+    if written:
+        derived.write("_redirects", "redirect", written, lambda: netlify_redirects(written, config))
+    return warnings

@@ -70,7 +70,7 @@ def _walk(
             warnings.append(
                 ContentWarning(
                     "symlinked folder skipped",
-                    f"content/{rel}",
+                    f"{root.name}/{rel}",
                     hint="copy the folder into content/ instead",
                 )
             )
@@ -98,7 +98,7 @@ def _inside(full: str, rel: str, root: Path, warnings: list[ContentWarning]) -> 
     except (OSError, RuntimeError):
         warnings.append(
             ContentWarning(
-                "broken or looping symlink skipped", f"content/{rel}", hint="remove the link"
+                "broken or looping symlink skipped", f"{root.name}/{rel}", hint="remove the link"
             )
         )
         return False
@@ -106,7 +106,7 @@ def _inside(full: str, rel: str, root: Path, warnings: list[ContentWarning]) -> 
         warnings.append(
             ContentWarning(
                 "symlink points outside content/, skipped",
-                f"content/{rel}",
+                f"{root.name}/{rel}",
                 hint="copy the file into content/",
             )
         )

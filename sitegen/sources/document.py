@@ -249,8 +249,13 @@ def parse_document(
     slug_style: str = "unicode",
     slug_max_length: int = 60,
     sha: str = "",
+    undated: dt.datetime | None = None,
 ) -> Document:
-    """Build a Document from a file's text; raise ContentError naming the line."""
+    """Build a Document from a file's text; raise ContentError naming the line.
+
+    `undated` is the date of a document without one, where the site has one
+    (a Hexo site dates such a file by the file); otherwise that is an error.
+    """
     if not text.strip("\ufeff \t\r\n"):
         raise ContentError(
             "the file is empty", source, 1, "add front matter with title and date, or delete it"
@@ -280,7 +285,7 @@ def parse_document(
                 "YYYY-MM-DD or YYYY-MM-DD HH:MM:SS",
             ) from None
 
-    date = date_of("date")
+    date = date_of("date") or undated
     if date is None and not fm.key_lines and not fm.meta:
         raise ContentError(
             "no front matter",
@@ -333,8 +338,8 @@ def parse_document(
         updated=date_of("updated"),
         html=html,
         source_sha=sha,
-        category_paths=category_paths(meta.get("categories", meta.get("category"))),
-        tag_names=tag_names(meta.get("tags", meta.get("tag"))),
+        category_paths=category_paths(meta.get("categories") or meta.get("category")),
+        tag_names=tag_names(meta.get("tags") or meta.get("tag")),
         author=_text(meta.get("author")),
         cover=cover,
         slug=slug,
