@@ -245,10 +245,21 @@ def _hexo_url(
     return urls.portable_path(hexo.expand(pattern, fields))
 
 
-def hexo_urls(catalog: Catalog, config: Config, pattern: str) -> dict[str, str]:
-    """Each listed post's URL (by source) under a Hexo pattern and Hexo's own
-    category slugs: where it was on the Hexo site this one replaces."""
+def old_urls(catalog: Catalog, config: Config, pattern: str) -> dict[str, str]:
+    """Each listed post's URL (by source) under another permalink pattern: a
+    Hexo one, with Hexo's own category slugs, or one of sitegen's `{}` ones."""
     ordered = sorted(catalog.listed, key=lambda d: d.source)
+    if "{" in pattern:
+        style, limit = config.slug_style, config.slug_max_length
+        return {
+            d.source: urls.permalink(
+                pattern,
+                d.date,
+                d.slug or slugify(d.title, style, limit),
+                d.category_paths[0] if d.category_paths else (),
+            )
+            for d in ordered
+        }
     abbrlinks = _abbrlinks(ordered, config, []) if ":abbrlink" in pattern else {}
     result = {}
     for doc in ordered:

@@ -4,8 +4,9 @@ It reads the site exactly as a build would (so it finds the same bad
 documents, URL collisions and skipped symlinks, every URL the URL policy
 drops and every front-matter value read otherwise than YAML 1.1 would read
 it), compiles every template,
-and follows every internal link and image in every document to a page or
-file the build would produce.
+follows every internal link and image in every document to a page or
+file the build would produce, and names every page of the last build the
+site would no longer have at its address.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from urllib.parse import unquote, urljoin, urlsplit
 import jinja2
 
 from sitegen.build import load_site
+from sitegen.cache import load_state
 from sitegen.catalog import Catalog
 from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.redirects import plan_redirects
 from sitegen.render import plan_pages
 from sitegen.report import BufferReporter
 from sitegen.themes import (
@@ -66,11 +69,44 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def site_files(catalog: Catalog, config: Config, static: set[str]) -> set[str]:
-    """Every file a build of this site writes (site-relative)."""
-    files = {output_path(p.url) for p in plan_pages(catalog, config)}
+    """Every file a build of this site writes (site-relative), redirect pages included."""
+    pages = plan_pages(catalog, config)
+    files = {output_path(p.url) for p in pages}
     files |= {"atom.xml", "sitemap.xml", "robots.txt", *static}
     files |= {node.feed for node in catalog.all_categories}
+    redirects, _ = plan_redirects(catalog, config, {p.url for p in pages})
+    files |= {output_path(r.old) for r in redirects}
     return files
+
+
+def lost_urls(config: Config, files: set[str]) -> list[Problem]:
+    """Pages the last build wrote that this site would no longer have, nor
+    redirect: for an archive, each is a citation that stops working."""
+    state = load_state(config)
+    problems = []
+    moved = {output_path(url): src for src, url in state.urls.items()}
+    for rel in sorted(set(state.pages) - files):
+        old = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        source = moved.get(rel)
+        if source is not None:
+            problems.append(
+                Problem(
+                    f"{config.content}/{source}",
+                    1,
+                    f"its last address {old} would be lost — add `aliases: [{old}]` to the "
+                    "document that has it now, or set `redirects_from` (see the README)",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    str(config.output_dir),
+                    1,
+                    f"the page {old} of the last build would be lost — give the document "
+                    "that replaces it `aliases: [" + old + "]`",
+                )
+            )
+    return problems
 
 
 def broken_links(catalog: Catalog, config: Config, files: set[str]) -> list[Problem]:
@@ -159,4 +195,5 @@ def check_site(config: Config) -> list[Problem]:
     static = {f.rel for f in loaded.files if not f.is_document} | set(static_files(config))
     files = site_files(loaded.catalog, config, static)
     problems += broken_links(loaded.catalog, config, files)
+    problems += lost_urls(config, files)
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))

@@ -58,7 +58,7 @@ OPTIONS: dict[str, tuple[Any, str]] = {
     "filename_case": (0, "0 keep, 1 lower, 2 upper case in category and tag slugs"),
     "redirects_from": (
         "",
-        "a Hexo permalink (or `hexo`, its default): a redirect at each post's old address",
+        "an earlier permalink pattern (or `hexo`): a redirect at each post's old address",
     ),
 }
 
@@ -235,11 +235,13 @@ def _check_urls(values: dict[str, Any], problem: Any) -> None:
     if str(abbrlink.get("rep")) not in ("hex", "dec"):
         problem("abbrlink", f"rep {abbrlink.get('rep')!r} is not hex or dec", "rep: hex")
     old = values.get("redirects_from", "")
-    if old not in ("", "hexo") and not HEXO_PLACEHOLDER.search(old):
+    sitegen_form = "{" in old and set(re.findall(r"{(\w+)}", old)) <= PERMALINK_FIELDS
+    if old not in ("", "hexo") and not sitegen_form and not HEXO_PLACEHOLDER.search(old):
         problem(
             "redirects_from",
-            f"{old!r} is neither `hexo` nor a Hexo permalink with a placeholder",
-            "e.g. p/:abbrlink.html; or list a post's old addresses in its `aliases:`",
+            f"{old!r} is neither `hexo` nor a permalink pattern",
+            "e.g. {year}/{month}/{day}/{slug}/ or p/:abbrlink.html; "
+            "or list a post's old addresses in its `aliases:`",
         )
     elif old not in ("", "hexo"):
         values["redirects_from"] = old.lstrip("/")

@@ -7,9 +7,10 @@ follow by hand), and `_redirects` lists them all for hosts that answer
 with a real 301 (Netlify, Cloudflare Pages).
 
 The old addresses are a document's `aliases:` (one URL or a list), and with
-`redirects_from` every post's address under a Hexo permalink pattern
-(`hexo` is Hexo's default, `:year/:month/:day/:title/`) together with the
-list pages Hexo has and this site does not.
+`redirects_from` every post's address under an earlier permalink pattern:
+sitegen's `{year}/…` form, or a Hexo one (`hexo` is Hexo's default,
+`:year/:month/:day/:title/`) together with the list pages Hexo has and this
+site does not.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import math
 from dataclasses import dataclass
 
 from sitegen import hexo, urls
-from sitegen.catalog import Catalog, hexo_urls
+from sitegen.catalog import Catalog, old_urls
 from sitegen.config import Config
 from sitegen.errors import ContentWarning
 from sitegen.sources.document import Document
@@ -77,8 +78,10 @@ def _hexo_redirects(catalog: Catalog, config: Config) -> list[Redirect]:
     found: list[Redirect] = []
     pattern = config.redirects_from
     if pattern:
-        old = hexo_urls(catalog, config, hexo.PERMALINK if pattern == "hexo" else pattern)
+        old = old_urls(catalog, config, hexo.PERMALINK if pattern == "hexo" else pattern)
         found += [Redirect(old[d.source], d.url, d.title) for d in catalog.listed]
+        if "{" in pattern and not config.hexo:
+            return found  # from sitegen's own scheme: the lists stayed where they were
     for tag in catalog.tags:
         slug = hexo.tag_slug(tag.name, config.tag_map, config.filename_case)
         found += _list(urls.tag_url(slug, config.tag_dir), tag.url, tag.name, tag.count, config)
