@@ -84,3 +84,67 @@ def test_every_dropped_url_and_reinterpreted_value_is_listed_with_its_line(make_
         "content/draft.md:7: body: dropped the URL 'vbscript:x'",
     ):
         assert any(line.startswith(start) for line in lines), (start, lines)
+
+
+def lost(lines: list[str]) -> list[str]:
+    return [line for line in lines if "would be lost" in line]
+
+
+def test_a_moved_post_is_reported_with_its_alias_until_redirects_from_keeps_it(
+    make_site, build_site
+):
+    from sitegen.check import check_site
+    from sitegen.config import load_config
+
+    site = make_site({"a.md": post("甲"), "b.md": post("乙", "2022-04-09 09:00:00")})
+    assert build_site(site)[0].ok
+    assert check(site).returncode == 0
+    with (site / "site.yml").open("a", encoding="utf-8") as yml:
+        yml.write("permalink: '{year}/{slug}/'\n")
+    run = check(site)
+    assert run.returncode == 1
+    reported = lost(run.stdout.splitlines())
+    assert len(reported) == 2, run.stdout
+    for source, old in (("a.md", "/2022/04/08/甲/"), ("b.md", "/2022/04/09/乙/")):
+        assert any(
+            line.startswith(f"content/{source}:") and f"aliases: [{old}]" in line
+            for line in reported
+        ), (source, reported)
+    problems = [p for p in check_site(load_config(site)) if "would be lost" in p.message]
+    assert sorted(p.path for p in problems) == ["content/a.md", "content/b.md"]
+
+    # the alias it names keeps that one page
+    (site / "content" / "a.md").write_text(post("甲", aliases="[/2022/04/08/甲/]"), "utf-8")
+    reported = lost(check(site).stdout.splitlines())
+    assert len(reported) == 1 and reported[0].startswith("content/b.md:"), reported
+
+    (site / "content" / "a.md").write_text(post("甲"), "utf-8")
+    with (site / "site.yml").open("a", encoding="utf-8") as yml:
+        yml.write("redirects_from: '{year}/{month}/{day}/{slug}/'\n")
+    run = check(site)
+    assert run.returncode == 0 and lost(run.stdout.splitlines()) == [], run.stdout
+    assert check_site(load_config(site)) == []
+
+
+def test_a_deleted_document_reports_its_old_page(make_site, build_site):
+    site = make_site({"a.md": post("甲"), "b.md": post("乙", "2022-04-09 09:00:00")})
+    assert build_site(site)[0].ok
+    (site / "content" / "b.md").unlink()
+    run = check(site)
+    assert run.returncode == 1
+    reported = lost(run.stdout.splitlines())
+    assert any("/2022/04/09/乙/" in line for line in reported), run.stdout
+    assert not any("/2022/04/08/甲/" in line for line in reported), run.stdout
+
+
+def test_a_deleted_documents_lost_page_is_not_reported_at_the_deleted_file(make_site, build_site):
+    """No document has the page now: the report cannot send the reader to edit
+    the file that is gone, nor to "the document that has it now"."""
+    site = make_site({"a.md": post("甲"), "b.md": post("乙", "2022-04-09 09:00:00")})
+    assert build_site(site)[0].ok
+    (site / "content" / "b.md").unlink()
+    reported = lost(check(site).stdout.splitlines())
+    line = next(line for line in reported if "/2022/04/09/乙/" in line)
+    where = line.split(":")[0]
+    assert (site / where).exists(), line
+    assert "the document that has it now" not in line, line
