@@ -141,10 +141,11 @@ def build(
         with _staging(config, state, use_cache, lock) as writer:
             plan = _plan_renders(config, reporter, inputs, last, state, loaded, pages, writer)
             clock.lap("fingerprint")
-            made = _render(config, reporter, loaded.catalog, pages, plan, state, writer, jobs)
-            clock.lap("render + feeds")
-            _copy_static(writer, inputs.theme_static, loaded.files, config.content, reporter)
-            clock.lap("static")
+            statics = partial(_copy_static, writer, inputs, loaded.files, config.content, reporter)
+            made = _render(
+                config, reporter, loaded.catalog, pages, plan, state, writer, jobs, statics
+            )
+            clock.lap("render + static + feeds")
             saved, summary = _record(config, inputs, loaded, pages, plan, made, state, writer)
             pending = stage_state(config, saved, summary) if use_cache and session is None else []
             clock.lap("cache save")
@@ -493,9 +494,12 @@ def _render(
     state: BuildState,
     writer: Writer,
     jobs: int,
+    statics: Callable[[], None],
 ) -> Rendered:
-    """Render the planned pages over `jobs` processes; this one also brings the
-    search index, the feeds and the sitemap up to date, which need no page."""
+    """Render the planned pages over `jobs` processes; this one meanwhile copies
+    the static files (`statics`: before the redirects, so a redirect never takes
+    a file's place) and brings the search index, the feeds, the sitemap and
+    the redirects up to date, which need no page."""
     compiled = cache_dir(config) / "templates"
     compiled.mkdir(exist_ok=True)
     job = RenderJob(config, compiled, site_info(config), writer, plan.prints, plan.fingerprints)
@@ -511,6 +515,7 @@ def _render(
 
     def alongside() -> None:
         """What this process makes while the workers render."""
+        statics()
         if make_search is not None:
             make_search()
         write_feeds(derived, catalog, config)
@@ -572,14 +577,10 @@ def _staging(
 
 
 def _copy_static(
-    writer: Writer,
-    theme_static: dict[str, Path],
-    files: list[ContentFile],
-    folder: str,
-    reporter: Reporter,
+    writer: Writer, inputs: Inputs, files: list[ContentFile], folder: str, reporter: Reporter
 ) -> None:
     """The theme's static files, then every content file that is not a document."""
-    for rel, path in theme_static.items():
+    for rel, path in inputs.theme_static.items():
         _copy(writer, rel, path, f"theme file {path}", reporter)
     for item in files:
         if not item.is_document:

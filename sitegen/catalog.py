@@ -172,13 +172,12 @@ def _unique(name_slug: str, taken: set[str]) -> str:
 
 
 def assign_urls(
-    docs: list[Document], config: Config, category_slugs: dict[tuple[str, ...], str] | None = None
+    docs: list[Document], config: Config
 ) -> tuple[dict[str, str], list[ContentWarning]]:
     """A unique URL for each document (by source); colliding ones get `-2`, `-3` in source order.
 
     A post's own `permalink:` wins; a Hexo-form pattern is expanded as Hexo
     does (`hexo.post_fields`), with hexo-abbrlink's `:abbrlink` where used.
-    `category_slugs` gives each category path its slug path, for `:category`.
     """
     style, limit = config.slug_style, config.slug_max_length
     pub_slugs = publication_slugs(docs)
@@ -196,9 +195,7 @@ def assign_urls(
         elif doc.kind == "page":
             url = urls.portable_path(_page_url(doc.source))
         elif config.hexo_permalink:
-            last = doc.category_paths[-1] if doc.category_paths else ()
-            category = (category_slugs or {}).get(last, "")
-            url = _hexo_url(doc, config.permalink, config, category, abbrlinks.get(doc.source))
+            url = _hexo_url(doc, config.permalink, config, abbrlinks.get(doc.source))
         else:
             slug = doc.slug or slugify(doc.title, style, limit)
             first_category = doc.category_paths[0] if doc.category_paths else ()
@@ -228,10 +225,12 @@ def assign_urls(
     return result, warnings
 
 
-def _hexo_url(
-    doc: Document, pattern: str, config: Config, category: str, abbrlink: str | None
-) -> str:
-    """A post's URL under a Hexo permalink pattern (`hexo.post_fields`)."""
+def _hexo_url(doc: Document, pattern: str, config: Config, abbrlink: str | None) -> str:
+    """A post's URL under a Hexo permalink pattern (`hexo.post_fields`); its
+    `:category` is the Hexo slug of its last category path, as Hexo has it
+    (even where this site's list page has another, to keep two apart)."""
+    path = doc.category_paths[-1] if doc.category_paths else ()
+    category = hexo.category_slug(path, config.category_map, config.filename_case)
     fields = hexo.post_fields(
         _post_path(doc.source),
         {**doc.meta, "title": doc.meta.get("title_as_written", doc.title)},
@@ -263,9 +262,7 @@ def old_urls(catalog: Catalog, config: Config, pattern: str) -> dict[str, str]:
     abbrlinks = _abbrlinks(ordered, config, []) if ":abbrlink" in pattern else {}
     result = {}
     for doc in ordered:
-        path = doc.category_paths[-1] if doc.category_paths else ()
-        category = hexo.category_slug(path, config.category_map, config.filename_case)
-        result[doc.source] = _hexo_url(doc, pattern, config, category, abbrlinks.get(doc.source))
+        result[doc.source] = _hexo_url(doc, pattern, config, abbrlinks.get(doc.source))
     return result
 
 
@@ -465,8 +462,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
     unlinked = [d for d in placed if not d.is_issue and d.kind != "page"]
     roots, category_index = _category_nodes(unlinked, config)
     tag_index = _tag_nodes(unlinked, config)
-    category_slugs = {path: "/".join(node.slugs) for path, node in category_index.items()}
-    url_of, warnings = assign_urls(docs, config, category_slugs)
+    url_of, warnings = assign_urls(docs, config)
     pubs = _publications(placed)
     pub_links = {p.name: Link(p.name, p.url) for p in pubs.values()}
     issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}

@@ -79,12 +79,13 @@ def site_files(catalog: Catalog, config: Config, static: set[str]) -> set[str]:
     return files
 
 
-def lost_urls(config: Config, files: set[str]) -> list[Problem]:
+def lost_urls(config: Config, files: set[str], sources: set[str]) -> list[Problem]:
     """Pages the last build wrote that this site would no longer have, nor
-    redirect: for an archive, each is a citation that stops working."""
+    redirect: for an archive, each is a citation that stops working. One whose
+    document is still here (`sources`) is reported at that document."""
     state = load_state(config)
     problems = []
-    moved = {output_path(url): src for src, url in state.urls.items()}
+    moved = {output_path(url): src for src, url in state.urls.items() if src in sources}
     for rel in sorted(set(state.pages) - files):
         old = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         source = moved.get(rel)
@@ -195,5 +196,5 @@ def check_site(config: Config) -> list[Problem]:
     static = {f.rel for f in loaded.files if not f.is_document} | set(static_files(config))
     files = site_files(loaded.catalog, config, static)
     problems += broken_links(loaded.catalog, config, files)
-    problems += lost_urls(config, files)
+    problems += lost_urls(config, files, {doc.source for doc in loaded.catalog.documents})
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))

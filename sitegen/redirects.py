@@ -89,13 +89,25 @@ def _hexo_redirects(catalog: Catalog, config: Config) -> list[Redirect]:
         slug = hexo.category_slug(node.path, config.category_map, config.filename_case)
         old = f"{config.category_dir}/{slug}/"
         found += _list(old, node.url, node.name, node.count, config)
-    archives = f"{config.archive_dir}/"
-    pages = math.ceil(len(catalog.listed) / config.per_page)
-    found += [
-        Redirect(urls.paged(archives, n, config.pagination_dir), archives, "归档")
-        for n in range(2, pages + 1)
-    ]
+    found += _archive_pages(catalog, config)
     return [r for r in found if r.old and r.old != r.new]
+
+
+def _archive_pages(catalog: Catalog, config: Config) -> list[Redirect]:
+    """Hexo's `archives/` is one list of every post, newest first, in pages;
+    each later page leads to the month page showing its first post."""
+    per, folder = config.per_page, config.pagination_dir
+    where: dict[str, tuple[str, str]] = {}
+    for year in catalog.years:
+        for month in year.months:
+            for i, doc in enumerate(month.documents):
+                where[doc.url] = urls.paged(month.url, i // per + 1, folder), month.name
+    archives = f"{config.archive_dir}/"
+    found = []
+    for n in range(2, math.ceil(len(catalog.listed) / per) + 1):
+        new, title = where[catalog.listed[(n - 1) * per].url]
+        found.append(Redirect(urls.paged(archives, n, folder), new, title))
+    return found
 
 
 def _list(old: str, new: str, title: str, count: int, config: Config) -> list[Redirect]:
