@@ -154,12 +154,14 @@ class Preview:
                 yield {Path(path) for _, path in changes}
 
     def _watch_site(self, ready: threading.Event) -> None:
-        """site.yml, and content/ or themes/ appearing, in the site folder itself."""
-        names = {"site.yml", "content", "themes"}
+        """The settings (site.yml, or a Hexo site's _config.yml), and the content
+        folder or themes/ appearing, in the site folder itself."""
+        settings = {"site.yml", "_config.yml"}
+        names = settings | {self.config.content, "themes"}
         site = [self.config.site_dir]
         accept = lambda _change, path: Path(path).name in names  # noqa: E731 - a filter
         for paths in self._watch(site, self._stop, ready, recursive=False, watch_filter=accept):
-            if any(path.name != "site.yml" for path in paths):
+            if any(path.name not in settings for path in paths):
                 self._rewatch.set()
             self._changes.put(paths)
 

@@ -56,8 +56,10 @@ def plan_redirects(
             elif old:
                 planned.setdefault(old, Redirect(old, doc.url, doc.title))
     if config.redirects_from or config.hexo:
+        # Compared without case: `tags/covid-19/` is `tags/COVID-19/` on macOS and Windows.
+        taken = {url.casefold() for url in current}
         for redirect in _hexo_redirects(catalog, config):
-            if redirect.old not in current:
+            if redirect.old.casefold() not in taken:
                 planned.setdefault(redirect.old, redirect)
     return [r for r in planned.values() if r.old != r.new], warnings
 

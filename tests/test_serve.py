@@ -28,6 +28,7 @@ from conftest import REPO, post
 
 from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.hexo import crc16
 from sitegen.preview import Preview
 from sitegen.report import BufferReporter
 from sitegen.serve import EVENTS_PATH, host_allowed, relocated
@@ -227,6 +228,25 @@ def test_a_broken_site_yml_is_shown_and_cleared(make_site, serving):
     events.next(lambda state: not state["problems"])
     events.close()
     assert "改名站" in fetch(port, PAGE).body
+
+
+def test_a_hexo_site_is_served_and_its_config_yml_watched(tmp_path, serving):
+    """A Hexo folder previews as it is, and editing _config.yml moves its posts."""
+    site = tmp_path / "blog"
+    (site / "source" / "_posts").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: 博客\npermalink: p/:abbrlink.html\n", "utf-8")
+    (site / "source" / "_posts" / "p1.md").write_text(post("旧标题"), encoding="utf-8")
+    port = port_of(serving(site))
+    events = EventStream(port)
+    first = events.next(lambda state: True)
+    old = f"/p/{crc16('旧标题')}.html"  # hexo-abbrlink's default: crc16, in decimal
+    assert "旧标题" in fetch(port, old).body
+    (site / "_config.yml").write_text("title: 博客\npermalink: :year/:title/\n", "utf-8")
+    events.next(lambda state: state["build"] != first["build"])
+    events.close()
+    assert "旧标题" in fetch(port, "/2022/p1/").body
+    moved = fetch(port, old)  # a page open at the old address follows the post
+    assert (moved.status, moved.headers["location"]) == (302, "/2022/p1/")
 
 
 def test_the_site_is_served_under_its_base_path(make_site, serving):
