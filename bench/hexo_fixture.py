@@ -36,12 +36,42 @@ from pathlib import Path
 
 SHANGHAI = timezone(timedelta(hours=8))
 
-PLACES = ["长春", "吉林", "辽源", "四平", "通化", "白山", "松原", "白城", "延边",
-          "梅河口", "公主岭", "珲春"]
-SUBJECTS = ["疫情防控", "核酸检测", "春耕生产", "志愿服务", "复工复产", "援长医疗队",
-            "社区封控", "物资保障", "新闻发布会", "交通管制"]
-ENDINGS = ["再出征", "有序推进", "取得阶段性成效", "筑牢防线", "温暖人心", "全力以赴",
-           "最新通报", "在行动"]
+PLACES = [
+    "长春",
+    "吉林",
+    "辽源",
+    "四平",
+    "通化",
+    "白山",
+    "松原",
+    "白城",
+    "延边",
+    "梅河口",
+    "公主岭",
+    "珲春",
+]
+SUBJECTS = [
+    "疫情防控",
+    "核酸检测",
+    "春耕生产",
+    "志愿服务",
+    "复工复产",
+    "援长医疗队",
+    "社区封控",
+    "物资保障",
+    "新闻发布会",
+    "交通管制",
+]
+ENDINGS = [
+    "再出征",
+    "有序推进",
+    "取得阶段性成效",
+    "筑牢防线",
+    "温暖人心",
+    "全力以赴",
+    "最新通报",
+    "在行动",
+]
 # How a generated title is punctuated: fullwidth and ASCII punctuation, spaces,
 # brackets, quotes, ASCII words.
 SHAPES = [
@@ -66,7 +96,7 @@ SPECIAL_TITLES = [
     "hello world",
     "Ｆｕｌｌｗｉｄｔｈ　ＡＢＣ　１２３",
     "Café déjà vu: Ünïcödé",
-    "It's 100% \"quoted\" & <escaped>",
+    'It\'s 100% "quoted" & <escaped>',
     "A/B 测试 ~ C++ #1",
     "🎉 新年快乐 2022",
     "  前后有空格  ",
@@ -87,9 +117,26 @@ CATEGORIES = [
     ["News-Flash"],
     ["C++ & Go", "Sub Cat"],
 ]
-TAGS = ["长春", "吉林", "辽源", "疫情", "核酸检测", "志愿者", "春耕", "发布会",
-        "COVID-19", "covid-19", "COVID 19", "Jilin City", "NEWS", "C++", "Node.js",
-        "2022", "抗疫 一线", "Ｆｕｌｌ"]
+TAGS = [
+    "长春",
+    "吉林",
+    "辽源",
+    "疫情",
+    "核酸检测",
+    "志愿者",
+    "春耕",
+    "发布会",
+    "COVID-19",
+    "covid-19",
+    "COVID 19",
+    "Jilin City",
+    "NEWS",
+    "C++",
+    "Node.js",
+    "2022",
+    "抗疫 一线",
+    "Ｆｕｌｌ",
+]
 CATEGORY_MAP = {"趣头条": "qutoutiao"}
 TAG_MAP = {"长春": "changchun"}
 
@@ -114,14 +161,14 @@ def crc32(text: str) -> int:
 
 @dataclass
 class Post:
-    path: str                  # below source/, e.g. "_posts/2022/04/x.md"
-    title: str | None          # None: no title key
-    date: datetime             # Asia/Shanghai
-    date_form: str             # "local", "gmt" or "day"
-    categories: object         # None, a str, a list (one path) or a list of lists
+    path: str  # below source/, e.g. "_posts/2022/04/x.md"
+    title: str | None  # None: no title key
+    date: datetime  # Asia/Shanghai
+    date_form: str  # "local", "gmt" or "day"
+    categories: object  # None, a str, a list (one path) or a list of lists
     tags: list[str]
-    extra: dict = field(default_factory=dict)   # abbrlink, permalink, slug, published
-    blank_first_line: bool = True               # the real archive's files start with "\n---"
+    extra: dict = field(default_factory=dict)  # abbrlink, permalink, slug, published
+    blank_first_line: bool = True  # the real archive's files start with "\n---"
 
 
 def _yaml_str(value: str) -> str:
@@ -162,8 +209,10 @@ def render_post(post: Post, index: int) -> str:
     lines.append(f"date: {_date_text(post)}")
     for key, value in post.extra.items():
         lines.append(f"{key}: {value}")
-    body = (f"<div>\n<p>第{index}篇。{PLACES[index % len(PLACES)]}消息："
-            f"{SUBJECTS[index % len(SUBJECTS)]}工作{ENDINGS[index % len(ENDINGS)]}。</p>\n</div>\n")
+    body = (
+        f"<div>\n<p>第{index}篇。{PLACES[index % len(PLACES)]}消息："
+        f"{SUBJECTS[index % len(SUBJECTS)]}工作{ENDINGS[index % len(ENDINGS)]}。</p>\n</div>\n"
+    )
     head = "\n" if post.blank_first_line else ""
     return head + "---\n" + "\n".join(lines) + "\n---\n\n" + body
 
@@ -200,8 +249,9 @@ def posts(n: int = 300, alg: str = "crc16", rep: str = "hex") -> list[Post]:
             folder += f"{date.year}/{date.month:02d}/"
         elif i % 10 == 2:
             folder += "新媒体/趣头条/"
-        result.append(Post(folder + name, title, date, form, cats, tags,
-                           blank_first_line=i % 5 != 4))
+        result.append(
+            Post(folder + name, title, date, form, cats, tags, blank_first_line=i % 5 != 4)
+        )
     _add_edge_cases(result, alg, rep)
     return result
 
@@ -364,7 +414,8 @@ PACKAGE_JSON = {
 # A 1x1 transparent PNG.
 DOT_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082")
+    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+)
 
 # Source files that are not posts: path below source/ -> text or bytes.
 OTHER_SOURCES: dict[str, str | bytes] = {
@@ -377,8 +428,9 @@ OTHER_SOURCES: dict[str, str | bytes] = {
     "_hidden/secret.md": "---\ntitle: hidden\n---\n\nnot published\n",
     "images/_skip.png": DOT_PNG,
     ".well-known/security.txt": "Contact: mailto:admin@example.com\n",
-    "_drafts/草稿一篇.md": ("---\ntitle: 草稿一篇\ndate: 2022-04-09 10:00:00\ntags: [草稿]\n---\n\n"
-                          "草稿。\n"),
+    "_drafts/草稿一篇.md": (
+        "---\ntitle: 草稿一篇\ndate: 2022-04-09 10:00:00\ntags: [草稿]\n---\n\n草稿。\n"
+    ),
 }
 
 
@@ -413,8 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rep", choices=["hex", "dec"], default="hex")
     args = parser.parse_args(argv)
     count = write_site(args.outdir, args.posts, args.permalink, args.alg, args.rep)
-    print(f"{args.outdir}: {count} posts, permalink {args.permalink},"
-          f" abbrlink {args.alg}/{args.rep}")
+    print(
+        f"{args.outdir}: {count} posts, permalink {args.permalink}, abbrlink {args.alg}/{args.rep}"
+    )
     return 0
 
 
