@@ -312,7 +312,10 @@ def datapackage(
             "mediatype": "application/jsonl",
             "encoding": "utf-8",
         },
-        *(_csv_resource(_resource_name(s.path), s.path, s.title, CSV_NOTE[1]) for s in subsets),
+        *(
+            _csv_resource(_resource_name(s.path), s.path, s.title, "\n\n".join(CSV_NOTE))
+            for s in subsets
+        ),
     ]
     return package
 
