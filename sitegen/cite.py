@@ -97,7 +97,7 @@ def gbt7714(c: Citable) -> str:
       with no author nor site, the entry begins with the title (8.1.3, for
       the numeric system most Chinese journals use).
     - Type codes are Appendix B's, with OL (联机网络) as the carrier; 引用日期
-      is the build date in square brackets (8.8.2, 7).
+      is the build date, in the square brackets section 7 gives it.
     - Authors: all up to three, then the first three and ", 等" (Chinese) or
       ", et al" (others), names as written (8.1.1, 8.1.2).
     - Punctuation is the half-width ". " ", " ": " of the standard's

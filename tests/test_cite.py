@@ -392,3 +392,19 @@ def test_download_names():
     assert cite.download_name(NEWSPAPER, "ris") == "jlrb-20220408-02-01.ris"
     assert cite.download_name(NEWSPAPER, "csl-json") == "jlrb-20220408-02-01.json"
     assert cite.download_name(dataclasses.replace(NEWSPAPER, id="a/b"), "ris") == "a-b.ris"
+
+
+def test_edition_as_the_paper_prints_it():
+    c = dataclasses.replace(NEWSPAPER, edition="A03")
+    assert "吉林日报, 2022-04-08(A03)[2024-05-01]. " in cite.gbt7714(c)
+    assert "吉林日报, A03. " in cite.apa(c)
+
+
+def test_apa_past_twenty_authors_names_nineteen_and_the_last():
+    names = tuple(f"作者{n}" for n in range(1, 23))
+    c = dataclasses.replace(WEB, authors=names)
+    assert cite.apa(c).startswith(
+        "作者1, 作者2, 作者3, 作者4, 作者5, 作者6, 作者7, 作者8, 作者9, 作者10, 作者11, "
+        "作者12, 作者13, 作者14, 作者15, 作者16, 作者17, 作者18, 作者19, . . . 作者22. "
+        "(2022, April 8). "
+    )
