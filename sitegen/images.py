@@ -1,0 +1,943 @@
+"""`sitegen images`: keep a local copy of every picture the archive hotlinks.
+
+Scraped posts show their pictures from other hosts, often through a CORS
+proxy (`https://proxy.example/?http://cdn.example/a.png`). Proxies and CDNs
+vanish; an archive must not. This module finds the image URLs of each
+document, unwraps proxy forms to the original URL, downloads each original
+once (politely and defensively: the URLs come from scrapes nobody reviewed),
+and stores the bytes unchanged under their SHA-256 (they are evidence):
+
+    content/assets/images/ab/ab12….png
+    content/assets/images/manifest.jsonl
+
+The manifest is JSON Lines, one record a line, appended (and synced) the
+moment an image is stored or fails, so a run that is killed loses nothing
+and the next one repeats no finished download; the last line for a URL wins.
+Each run starts and ends by rewriting it compactly (temp file + os.replace).
+Records that are not `stored` (failed or refused) are tried again next run:
+a refusal may depend on options (a cap, `allow_private`) that have changed.
+
+SVG policy: an SVG is stored only if it is inert (no script, event handler,
+foreignObject, embedded document, entity, or reference outside itself); the
+build must still show stored SVGs only through `<img>`, where browsers run
+nothing, never inline or as `<object>`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import http.client
+import ipaddress
+import json
+import os
+import re
+import socket
+import ssl
+import struct
+import threading
+import time
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from sitegen import __version__
+from sitegen.errors import ContentWarning
+from sitegen.report import Reporter
+
+IMAGES_DIR = "assets/images"  # under content/
+MANIFEST_NAME = "manifest.jsonl"
+USER_AGENT = f"sitegen/{__version__} (archiving the images of a news archive)"
+MAX_WRAPPING = 4  # a proxy of a proxy of …: unwrapped this many times at most
+FRONT_MATTER_KEYS = frozenset(
+    {"headimg", "thumbnail", "cover", "image", "images", "banner", "photos", "og_image"}
+)
+
+
+# Finding image URLs ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """One image URL of a document: as written, and the original it stands for."""
+
+    written: str  # exactly as in the text (HTML attributes still escaped)
+    url: str  # the original: entities decoded, proxy forms unwrapped, `//x` made https
+    where: str  # the attribute, `markdown`, or the front-matter key
+    line: int  # 1-based, in the text given
+
+
+# Tags whose attributes name images, and which attributes do.
+_TAG = re.compile(r"<(img|source|input|video|image)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.I)
+_ATTRIBUTE = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+)))?")
+_IMAGE_ATTRIBUTE = re.compile(
+    r"src|srcset|data-[\w-]*src(?:set)?|data-original(?:-src)?|data-echo|data-lazy|data-hi-?res",
+    re.I,
+)
+_OTHER_TAG_ATTRIBUTE = {"video": re.compile("poster", re.I), "image": re.compile(r"(xlink:)?href")}
+# A candidate's URL runs to whitespace (commas inside it included), or ends in commas.
+_SRCSET_CANDIDATE = re.compile(r"[\s,]*([^\s,]\S*?)(?:,+(?=\s|$)|\s+[^,]*,?|$)")
+_MD_IMAGE = re.compile(
+    r"!\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]"
+    r"\(\s*(?:<([^>\n]+)>|([^\s()]+(?:\([^\s()]*\)[^\s()]*)*))"
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
+)
+_MD_IMAGE_REFERENCE = re.compile(r"!\[(?:[^\[\]\n]|\[[^\]\n]*\])*\]\[([^\]\n]*)\]")
+_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]\n]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$", re.S | re.M)
+_YAML_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_YAML_ITEM = re.compile(r"^[ \t]*-[ \t]+(.*?)[ \t]*$")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def image_urls(text: str) -> list[Found]:
+    """Every image URL a document's text names that points off the site, in
+    order, each written form once (relative paths are the site's own files,
+    `data:` images are already kept)."""
+    lines = [m.start() for m in re.finditer("\n", text)]
+    found: list[Found] = []
+    seen: set[str] = set()
+    for written, where, offset in sorted(_candidates(text), key=lambda c: c[2]):
+        written = written.strip()
+        if written in seen or not _remote(written):
+            continue
+        seen.add(written)
+        url = unwrap(_absolute(html.unescape(written) if where != "markdown" else written))
+        found.append(Found(written, url, where, bisect_right(lines, offset - 1) + 1))
+    return found
+
+
+def _candidates(text: str) -> Iterator[tuple[str, str, int]]:
+    """(value, where, offset) of each place an image URL may stand."""
+    front = _FRONT_MATTER.match(text)
+    if front:
+        yield from _front_matter(front.group(1), front.start(1))
+    for tag in _TAG.finditer(text):
+        name = tag.group(1).lower()
+        wanted = _OTHER_TAG_ATTRIBUTE.get(name, _IMAGE_ATTRIBUTE)
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            value = next((v for v in attribute.group(2, 3, 4) if v is not None), None)
+            key = attribute.group(1).lower()
+            if value is None or not wanted.fullmatch(key):
+                continue
+            if key.endswith("srcset"):
+                for candidate in _SRCSET_CANDIDATE.finditer(value):
+                    yield candidate.group(1), key, tag.start()
+            else:
+                yield value, key, tag.start()
+    for image in _MD_IMAGE.finditer(text):
+        yield image.group(1) or image.group(2), "markdown", image.start()
+    references = {m.group(1).strip().lower() for m in _MD_IMAGE_REFERENCE.finditer(text)}
+    for definition in _MD_DEFINITION.finditer(text):
+        if definition.group(1).strip().lower() in references:
+            yield definition.group(2), "markdown", definition.start()
+
+
+def _front_matter(block: str, start: int) -> Iterator[tuple[str, str, int]]:
+    """Values of the image keys: scalars, `[a, b]` lists and `- a` lists."""
+    key = None
+    offset = start
+    for line in block.splitlines(keepends=True):
+        pair = _YAML_KEY.match(line.rstrip("\r\n"))
+        item = _YAML_ITEM.match(line.rstrip("\r\n"))
+        if pair:
+            key = pair.group(1).lower() if pair.group(1).lower() in FRONT_MATTER_KEYS else None
+            value = pair.group(2)
+            if key and value.startswith("["):
+                for part in value.strip("[]").split(","):
+                    yield _yaml_scalar(part.strip()), key, offset
+            elif key and value:
+                yield _yaml_scalar(value), key, offset
+        elif item and key:
+            yield _yaml_scalar(item.group(1)), key, offset
+        elif line.strip() and not line[0].isspace():
+            key = None
+        offset += len(line)
+
+
+def _yaml_scalar(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return value.split(" #", 1)[0].strip()
+
+
+def _remote(url: str) -> bool:
+    """A URL off the site: one with a scheme (but `data:`), or `//host/…`."""
+    if url.startswith("//"):
+        return True
+    scheme = _SCHEME.match(url)
+    return scheme is not None and scheme.group(0).lower() != "data:"
+
+
+def _absolute(url: str) -> str:
+    return "https:" + url if url.startswith("//") else url
+
+
+# A URL inside another: `http://` or `https://`, perhaps percent-encoded, perhaps
+# with the double slash squeezed to one by a server that normalises paths.
+_EMBEDDED = re.compile(r"https?(?::|%3a)(?:/|%2f){1,2}(?=[^/%])", re.I)
+
+
+def unwrap(url: str) -> str:
+    """The original URL behind proxy forms, by general rules, not site names:
+    `…/?http://x/a.png`, `…?url=http%3A%2F%2Fx%2Fa.png` (any parameter whose
+    value is a URL), `…/http://x/a.png`; repeated for a proxy of a proxy."""
+    for _ in range(MAX_WRAPPING):
+        inner = _inner(url)
+        if inner is None:
+            break
+        url = inner
+    return url
+
+
+def _inner(url: str) -> str | None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    candidates = [parts.query] + [value for _, _, value in _parameters(parts.query)]
+    for candidate in candidates:
+        if _EMBEDDED.match(candidate):
+            inner = candidate if "://" in candidate[:8] else unquote(candidate)
+            return _inner_url(inner + (f"#{parts.fragment}" if parts.fragment else ""))
+    embedded = _EMBEDDED.search(parts.path)
+    if embedded and parts.path[embedded.start() - 1] == "/":
+        path = parts.path[embedded.start() :]
+        rest = url[url.index(parts.path) + len(parts.path) :]  # the query and fragment
+        return _inner_url((path if "://" in path[:8] else unquote(path)) + rest)
+    return None
+
+
+def _inner_url(url: str) -> str | None:
+    """`url` with its `scheme://` made whole, if it names a host."""
+    scheme, _, rest = url.partition(":")
+    url = f"{scheme.lower()}://{rest.lstrip('/')}"
+    try:
+        return url if urlsplit(url).hostname else None
+    except ValueError:
+        return None
+
+
+def _parameters(query: str) -> Iterator[tuple[str, str, str]]:
+    """(name, raw value, decoded value) of each `name=value`; `+` stays `+`,
+    which an unencoded wrapped URL means literally."""
+    for pair in query.split("&"):
+        name, equals, value = pair.partition("=")
+        if equals:
+            yield name, value, unquote(value)
+
+
+# Fetching -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    """How politely and how defensively images are fetched."""
+
+    timeout: float = 15.0  # seconds a connection or a read may wait
+    total_timeout: float = 120.0  # seconds one download may take in all (a trickling host)
+    retries: int = 2  # after the first attempt, on timeouts, 5xx, 429 and lost connections
+    backoff: float = 1.0  # seconds before the first retry; doubled each time
+    max_redirects: int = 5
+    max_bytes: int = 20 * 1024 * 1024
+    max_pixels: int = 50_000_000  # declared width × height: a decompression bomb is refused
+    host_delay: float = 1.0  # seconds between two requests to one host
+    workers: int = 4  # downloads at once, over all hosts
+    allow_private: bool = False  # fetch from private, loopback, link-local, reserved addresses
+    trusted_hosts: frozenset[str] = frozenset()  # hosts fetched from at any address (a mirror)
+    user_agent: str = USER_AGENT
+
+
+class FetchFailed(Exception):
+    """The image could not be had (network, HTTP status, redirects); worth another try."""
+
+    def __init__(self, message: str, attempts: int = 1, status: int | None = None) -> None:
+        super().__init__(message)
+        self.attempts = attempts
+        self.status = status
+
+
+class Refused(FetchFailed):
+    """The URL or the bytes are not accepted (scheme, address, not an image, caps)."""
+
+
+class _Transient(FetchFailed):
+    """A failure a retry may cure."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The bytes of one image, as served."""
+
+    url: str  # the last URL of the redirects
+    status: int
+    served_type: str
+    data: bytes
+    kind: Sniffed
+    attempts: int
+
+
+@dataclass
+class HostPacer:
+    """Keeps `delay` seconds between two requests to one host, across threads."""
+
+    delay: float
+    _next: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, host: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next.get(host, now))
+            self._next[host] = start + self.delay
+        if start > now:
+            time.sleep(start - now)
+
+
+def fetch(
+    url: str,
+    options: FetchOptions,
+    pacer: HostPacer | None = None,
+    context: ssl.SSLContext | None = None,
+) -> Fetched:
+    """The image at `url`, checked, or FetchFailed / Refused saying why not.
+
+    Retries with exponential backoff what may pass (timeouts, 5xx, 429, lost
+    connections), never a 4xx or a refusal.
+    """
+    pacer = pacer or HostPacer(options.host_delay)
+    context = context or ssl.create_default_context()
+    delay = options.backoff
+    attempt = 1
+    while True:
+        try:
+            fetched = _follow(url, options, pacer, context)
+            kind = check_image(fetched.data, options.max_pixels)
+            return Fetched(
+                fetched.url, fetched.status, fetched.served_type, fetched.data, kind, attempt
+            )
+        except _Transient as exc:
+            if attempt > options.retries:
+                raise FetchFailed(str(exc), attempt, exc.status) from exc
+        except FetchFailed as exc:
+            exc.attempts = attempt
+            raise
+        time.sleep(delay)
+        delay *= 2
+        attempt += 1
+
+
+@dataclass(frozen=True)
+class _Response:
+    url: str
+    status: int
+    served_type: str
+    data: bytes
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+def _follow(
+    url: str, options: FetchOptions, pacer: HostPacer, context: ssl.SSLContext
+) -> _Response:
+    """One attempt: the request and its redirects, each hop checked anew."""
+    seen = {url}
+    for _ in range(options.max_redirects + 1):
+        addresses = allowed_addresses(url, options)
+        pacer.wait(urlsplit(url).netloc.lower())
+        status, location, response = _request(url, addresses, options, context)
+        if response is not None:
+            return response
+        if status not in _REDIRECTS or not location:
+            raise FetchFailed(f"HTTP {status} without a redirect to follow", status=status)
+        url = urljoin(url, location)
+        if url in seen:
+            raise FetchFailed(f"redirect loop at {url}", status=status)
+        seen.add(url)
+    raise FetchFailed(f"more than {options.max_redirects} redirects", status=status)
+
+
+def allowed_addresses(url: str, options: FetchOptions) -> list[str]:
+    """The addresses `url`'s host may be reached at, or Refused: http and
+    https only, and no private, loopback, link-local or reserved address
+    among those the name resolves to (unless allowed)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise Refused(f"not a valid URL: {exc}") from exc
+    if parts.scheme.lower() not in ("http", "https"):
+        raise Refused(f"only http and https are fetched, not {parts.scheme or 'a relative'}: URL")
+    if not host:
+        raise Refused("no host in the URL")
+    trusted = options.allow_private or host in options.trusted_hosts
+    literal = _ip(host)
+    if literal is not None and not trusted and not public_address(literal):
+        raise Refused(f"{host} is not a public address")
+    try:
+        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise _Transient(f"cannot resolve {host}: {exc}") from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    forbidden = [a for a in addresses if not public_address(_ip(a))]
+    if forbidden and not trusted:
+        raise Refused(f"{host} resolves to {forbidden[0]}, not a public address")
+    return addresses
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+def public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
+    """True for an address on the public internet (an IPv4 address inside
+    IPv6 is judged as IPv4)."""
+    if address is None:
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        address = address.ipv4_mapped or address.sixtofour or address
+    return address.is_global and not address.is_multicast
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to a second lookup of the name."""
+
+    def __init__(self, host: str, port: int | None, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    def __init__(
+        self, host: str, port: int | None, address: str, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.address = address
+        self.tls = context
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+
+
+def _request(
+    url: str, addresses: list[str], options: FetchOptions, context: ssl.SSLContext
+) -> tuple[int, str | None, _Response | None]:
+    """One GET: (status, Location, None) for a redirect, else the response read
+    to its end; FetchFailed for an error status, _Transient for what may pass."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~") + (
+        "?" + quote(parts.query, safe="/%:@!$&'()*+,;=?~") if parts.query else ""
+    )
+    headers = {
+        "Host": parts.netloc.rpartition("@")[2].encode("idna").decode("ascii"),
+        "User-Agent": options.user_agent,
+        "Accept": "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+        "Accept-Encoding": "identity",
+        "Connection": "close",
+    }
+    last: OSError | None = None
+    for address in addresses:
+        connection: http.client.HTTPConnection
+        if parts.scheme.lower() == "https":
+            connection = _PinnedHTTPS(host, parts.port, address, options.timeout, context)
+        else:
+            connection = _PinnedHTTP(host, parts.port, address, options.timeout)
+        try:
+            connection.request("GET", target, headers=headers)
+            response = connection.getresponse()
+            return _read(url, response, options)
+        except TimeoutError as exc:
+            raise _Transient(f"timed out after {options.timeout:g} s") from exc
+        except http.client.HTTPException as exc:
+            raise _Transient(f"broken response: {exc!r}") from exc
+        except ssl.SSLCertVerificationError as exc:
+            raise FetchFailed(f"TLS: {exc.verify_message}") from exc
+        except OSError as exc:
+            last = exc  # the next address, if any
+        finally:
+            connection.close()
+    raise _Transient(f"cannot connect: {last}")
+
+
+def _read(
+    url: str, response: http.client.HTTPResponse, options: FetchOptions
+) -> tuple[int, str | None, _Response | None]:
+    status = response.status
+    if status in _REDIRECTS:
+        return status, response.getheader("Location"), None
+    if status == 429 or status >= 500:
+        raise _Transient(f"HTTP {status}", status=status)
+    if not 200 <= status < 300:
+        raise FetchFailed(f"HTTP {status}", status=status)
+    declared = response.getheader("Content-Length", "")
+    if declared.isdigit() and int(declared) > options.max_bytes:
+        raise Refused(f"declares {int(declared):,} bytes, over the cap of {options.max_bytes:,}")
+    deadline = time.monotonic() + options.total_timeout
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        size += len(chunk)
+        if size > options.max_bytes:
+            raise Refused(f"over the cap of {options.max_bytes:,} bytes; download aborted")
+        if time.monotonic() > deadline:
+            raise _Transient(f"download took over {options.total_timeout:g} s")
+        chunks.append(chunk)
+    served = response.getheader("Content-Type", "").split(";")[0].strip().lower()
+    return status, None, _Response(url, status, served, b"".join(chunks))
+
+
+# What the bytes are -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """An image format known by its bytes, and its declared size if it has one."""
+
+    extension: str
+    mime: str
+    width: int | None = None
+    height: int | None = None
+
+
+def check_image(data: bytes, max_pixels: int) -> Sniffed:
+    """What `data` is, or Refused: not an image by its bytes (whatever it was
+    served as), an SVG that is not inert, or a raster whose declared size is
+    over `max_pixels` or cannot be read (a decoder would be at its mercy)."""
+    kind = sniff(data)
+    if kind is None:
+        head = data[:512].lstrip().lower()
+        what = "an HTML page" if head.startswith((b"<!doctype html", b"<html")) else "no image"
+        raise Refused(f"{what}, by its bytes")
+    if kind.extension == "svg":
+        danger = svg_danger(data)
+        if danger:
+            raise Refused(f"SVG with {danger}")
+        return kind
+    if kind.width is None or kind.height is None:
+        raise Refused(f"{kind.extension.upper()} whose dimensions cannot be read")
+    if kind.width * kind.height > max_pixels:
+        raise Refused(f"{kind.width}×{kind.height} pixels declared, over the cap of {max_pixels:,}")
+    return kind
+
+
+_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_HEIF_BRANDS = {b"avif": "avif", b"avis": "avif", b"heic": "heic", b"heix": "heic"}
+_HEIF_BRANDS |= {b"hevc": "heic", b"hevx": "heic", b"mif1": "heic", b"msf1": "heic"}
+
+
+def sniff(data: bytes) -> Sniffed | None:
+    """The image format by magic numbers (PNG, JPEG, GIF, WebP, AVIF/HEIF,
+    BMP, ICO, SVG), with the pixel size read from the header, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        size = struct.unpack(">II", data[16:24]) if data[12:16] == b"IHDR" else (None, None)
+        return Sniffed("png", "image/png", *size)
+    if data.startswith(b"\xff\xd8\xff"):
+        return Sniffed("jpg", "image/jpeg", *_jpeg_size(data))
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return Sniffed("gif", "image/gif", *struct.unpack("<HH", data[6:10]))
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return Sniffed("webp", "image/webp", *_webp_size(data))
+    if data[4:8] == b"ftyp" and _heif(data):
+        extension = _heif(data)
+        return Sniffed(extension, f"image/{extension}", *_heif_size(data))
+    if data[:2] == b"BM" and len(data) >= 26:
+        return Sniffed("bmp", "image/bmp", *_bmp_size(data))
+    if data[:4] == b"\x00\x00\x01\x00" and len(data) >= 22 and data[4:6] != b"\x00\x00":
+        width, height = data[6] or 256, data[7] or 256
+        return Sniffed("ico", "image/vnd.microsoft.icon", width, height)
+    if _svg_root(data):
+        return Sniffed("svg", "image/svg+xml")
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int | None, int | None]:
+    i = 2
+    while i + 9 <= len(data):
+        if data[i] != 0xFF:
+            return None, None
+        marker = data[i + 1]
+        if marker == 0xFF:
+            i += 1
+        elif marker in (0x01, 0xD8) or 0xD0 <= marker <= 0xD7:
+            i += 2
+        elif marker in _SOF:
+            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
+            return width, height
+        else:
+            i += 2 + int.from_bytes(data[i + 2 : i + 4], "big")
+    return None, None
+
+
+def _webp_size(data: bytes) -> tuple[int | None, int | None]:
+    chunk = data[12:16]
+    if chunk == b"VP8 " and data[23:26] == b"\x9d\x01\x2a" and len(data) >= 30:
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X" and len(data) >= 30:
+        return int.from_bytes(data[24:27], "little") + 1, int.from_bytes(data[27:30], "little") + 1
+    return None, None
+
+
+def _heif(data: bytes) -> str | None:
+    """`avif` or `heic` by the major or a compatible brand of the ftyp box."""
+    box = int.from_bytes(data[:4], "big")
+    brands = [data[8:12]] + [data[i : i + 4] for i in range(16, min(box, 64), 4)]
+    named = [_HEIF_BRANDS[b] for b in brands if b in _HEIF_BRANDS]
+    return "avif" if "avif" in named else (named[0] if named else None)
+
+
+def _heif_size(data: bytes) -> tuple[int | None, int | None]:
+    """The largest `ispe` (image spatial extent) box in the header."""
+    sizes = []
+    start = data.find(b"ispe", 0, 1 << 16)
+    while start != -1 and start + 16 <= len(data):
+        sizes.append(struct.unpack(">II", data[start + 8 : start + 16]))
+        start = data.find(b"ispe", start + 4, 1 << 16)
+    return max(sizes, key=lambda s: s[0] * s[1]) if sizes else (None, None)
+
+
+def _bmp_size(data: bytes) -> tuple[int, int]:
+    if int.from_bytes(data[14:18], "little") == 12:  # OS/2 header
+        return struct.unpack("<HH", data[18:22])
+    width, height = struct.unpack("<ii", data[18:26])
+    return abs(width), abs(height)
+
+
+_SVG_PROLOG = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?xml[^>]*\?>|<!--.*?-->|<!doctype\s+svg[^>\[]*>)*<(?:\w+:)?svg[\s>/]",
+    re.I | re.S,
+)
+_SVG_DANGERS = (
+    (re.compile(rb"<(?:\w+:)?script\b", re.I), "a script"),
+    (re.compile(rb"\son[a-z]+\s*=", re.I), "an event handler"),
+    (re.compile(rb"<(?:\w+:)?foreignobject\b", re.I), "a foreignObject"),
+    (
+        re.compile(rb"<(?:\w+:)?(?:iframe|embed|object|handler|listener)\b", re.I),
+        "an embedded object",
+    ),
+    (re.compile(rb"<!entity|<!doctype[^>]*\[", re.I), "entities"),
+    (re.compile(rb"javascript:", re.I), "a javascript: URL"),
+    (re.compile(rb"attributename\s*=\s*[\"']?\s*(?:xlink:)?href", re.I), "an animated link"),
+    (re.compile(rb"href\s*=\s*[\"']\s*(?!#|data:image/)", re.I), "a reference outside itself"),
+    (re.compile(rb"url\(\s*[\"']?\s*(?!#|data:image/)", re.I), "a reference outside itself"),
+    (re.compile(rb"@import", re.I), "a reference outside itself"),
+)
+
+
+def _svg_root(data: bytes) -> bool:
+    return bool(_SVG_PROLOG.match(data[:4096]))
+
+
+def svg_danger(data: bytes) -> str | None:
+    """What makes an SVG active or leaky, or None for an inert one."""
+    for pattern, what in _SVG_DANGERS:
+        if pattern.search(data):
+            return what
+    return None
+
+
+# The manifest -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Record:
+    """One original URL's state: `stored`, `failed` or `refused`."""
+
+    url: str  # the original, the key
+    state: str
+    written: tuple[str, ...] = ()  # every form it was written in (proxy forms)
+    sha256: str | None = None
+    path: str | None = None  # relative to content/, posix
+    fetched: str | None = None  # UTC ISO time of the download
+    http_status: int | None = None
+    type: str | None = None  # by the bytes
+    served_type: str | None = None  # Content-Type as served
+    bytes: int | None = None
+    source: str | None = None  # the URL the bytes came from, after redirects
+    error: str | None = None
+    attempts: int = 0
+    last_try: str | None = None  # UTC ISO time, for failures
+
+    def to_json(self) -> str:
+        fields = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, line: str) -> Record | None:
+        """The record a line holds, or None for a torn or foreign line."""
+        try:
+            fields = json.loads(line)
+            fields["written"] = tuple(fields.get("written", ()))
+            return cls(**fields)
+        except (ValueError, TypeError):
+            return None
+
+
+@dataclass
+class Manifest:
+    """What is stored and what failed, by original URL."""
+
+    records: dict[str, Record] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # written form → original
+
+    def add(self, record: Record) -> None:
+        self.records[record.url] = record
+        for written in record.written:
+            self.aliases[written] = record.url
+
+    def find(self, url: str) -> Record | None:
+        """The record of `url` in any form: original, as written (escaped or
+        not), or another proxy form of the same original."""
+        for key in (url, html.unescape(url)):
+            original = self.aliases.get(key, key)
+            if original in self.records:
+                return self.records[original]
+        return self.records.get(unwrap(_absolute(html.unescape(url))))
+
+    def local_path(self, url: str) -> str | None:
+        """The stored copy of `url`, relative to content/ (`assets/images/ab/ab….png`)."""
+        record = self.find(url)
+        return record.path if record is not None and record.state == "stored" else None
+
+
+def manifest_path(content_dir: Path) -> Path:
+    return content_dir / IMAGES_DIR / MANIFEST_NAME
+
+
+def load_manifest(content_dir: Path) -> Manifest:
+    """The manifest as the last line for each URL leaves it (empty if none)."""
+    manifest = Manifest()
+    try:
+        text = manifest_path(content_dir).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return manifest
+    for line in text.splitlines():
+        record = Record.from_json(line) if line.strip() else None
+        if record is not None:
+            manifest.add(record)
+    return manifest
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Whole or not at all: a hidden temp file beside it (the build skips
+    hidden files), synced, then renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with open(temp, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _compact(content_dir: Path, manifest: Manifest) -> None:
+    """Rewrite the manifest with one line a URL (torn lines gone)."""
+    records = sorted(manifest.records.values(), key=lambda r: (r.state != "stored", r.url))
+    text = "".join(r.to_json() + "\n" for r in records)
+    _write_atomic(manifest_path(content_dir), text.encode("utf-8"))
+
+
+@dataclass
+class _Journal:
+    """Appends records to the manifest as they happen, one thread at a time."""
+
+    content_dir: Path
+    manifest: Manifest
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, record: Record) -> None:
+        with self._lock, open(manifest_path(self.content_dir), "a", encoding="utf-8") as out:
+            out.write(record.to_json() + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+            self.manifest.add(record)
+
+
+def stored_path(sha256: str, extension: str) -> str:
+    """Where an image of this content is kept, relative to content/."""
+    return f"{IMAGES_DIR}/{sha256[:2]}/{sha256}.{extension}"
+
+
+def _store(content_dir: Path, data: bytes, extension: str) -> tuple[str, str]:
+    """Keep the bytes unchanged under their hash, once; (sha256, path)."""
+    digest = hashlib.sha256(data).hexdigest()
+    rel = stored_path(digest, extension)
+    target = content_dir / rel
+    if not (target.is_file() and target.stat().st_size == len(data)):
+        _write_atomic(target, data)
+    return digest, rel
+
+
+# Archiving ------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a run did, counted by original URL."""
+
+    found: int = 0  # distinct originals named by the documents
+    already: int = 0  # stored by an earlier run
+    fetched: int = 0
+    failed: int = 0
+    refused: int = 0
+
+
+@dataclass
+class _Wanted:
+    url: str
+    written: list[str]
+    place: tuple[str, int]  # the first document and line naming it
+
+
+def archive_images(
+    content_dir: Path,
+    documents: Iterable[tuple[str, str]],
+    reporter: Reporter,
+    options: FetchOptions | None = None,
+) -> Summary:
+    """Fetch and keep every image the documents (rel path, text) hotlink
+    that is not kept yet; what fails is warned about (at its document and
+    line), recorded, and tried again next run."""
+    options = options or FetchOptions()
+    wanted = _wanted(documents)
+    (content_dir / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
+    manifest = load_manifest(content_dir)
+    _compact(content_dir, manifest)
+    journal = _Journal(content_dir, manifest)
+    summary = Summary(found=len(wanted))
+    todo = []
+    for want in wanted.values():
+        record = manifest.records.get(want.url)
+        if record and record.state == "stored" and (content_dir / (record.path or "")).is_file():
+            summary.already += 1
+            if not set(want.written) <= set(record.written):
+                written = tuple(dict.fromkeys([*record.written, *want.written]))
+                journal.record(Record(**{**asdict(record), "written": written}))
+        else:
+            todo.append(want)
+    reporter.progress("images", 0, len(todo))
+    pacer = HostPacer(options.host_delay)
+    context = ssl.create_default_context()
+    executor = ThreadPoolExecutor(max_workers=max(1, options.workers))
+    try:
+        pending: set[Future[Record]] = {
+            executor.submit(_archive_one, want, content_dir, journal, options, pacer, context)
+            for want in todo
+        }
+        places = {want.url: want.place for want in todo}
+        done = 0
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                record = future.result()
+                done += 1
+                _count(record, places[record.url], summary, reporter)
+            reporter.progress("images", done, len(todo))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    _compact(content_dir, manifest)
+    return summary
+
+
+def _wanted(documents: Iterable[tuple[str, str]]) -> dict[str, _Wanted]:
+    wanted: dict[str, _Wanted] = {}
+    for rel, text in documents:
+        for found in image_urls(text):
+            want = wanted.setdefault(found.url, _Wanted(found.url, [], (rel, found.line)))
+            if found.written not in want.written:
+                want.written.append(found.written)
+    return wanted
+
+
+def _count(record: Record, place: tuple[str, int], summary: Summary, reporter: Reporter) -> None:
+    if record.state == "stored":
+        summary.fetched += 1
+        return
+    if record.state == "refused":
+        summary.refused += 1
+    else:
+        summary.failed += 1
+    reporter.warning(
+        ContentWarning(f"image {record.state}: {record.url}: {record.error}", place[0], place[1])
+    )
+
+
+def _archive_one(
+    want: _Wanted,
+    content_dir: Path,
+    journal: _Journal,
+    options: FetchOptions,
+    pacer: HostPacer,
+    context: ssl.SSLContext,
+) -> Record:
+    """Fetch the original, else the forms it was written in (a proxy that still
+    works), store it, and record the outcome in the manifest at once."""
+    sources = list(dict.fromkeys([want.url, *(_absolute(html.unescape(w)) for w in want.written)]))
+    attempts = 0
+    for source in sources:
+        try:
+            fetched = fetch(source, options, pacer, context)
+        except Refused as exc:
+            record = _failure(want, "refused", exc, attempts + exc.attempts)
+            break
+        except FetchFailed as exc:
+            attempts += exc.attempts
+            record = _failure(want, "failed", exc, attempts)
+            continue
+        digest, path = _store(content_dir, fetched.data, fetched.kind.extension)
+        record = Record(
+            url=want.url,
+            state="stored",
+            written=tuple(want.written),
+            sha256=digest,
+            path=path,
+            fetched=_now(),
+            http_status=fetched.status,
+            type=fetched.kind.mime,
+            served_type=fetched.served_type,
+            bytes=len(fetched.data),
+            source=fetched.url,
+            attempts=attempts + fetched.attempts,
+        )
+        break
+    journal.record(record)
+    return record
+
+
+def _failure(want: _Wanted, state: str, exc: FetchFailed, attempts: int) -> Record:
+    return Record(
+        url=want.url,
+        state=state,
+        written=tuple(want.written),
+        http_status=exc.status,
+        error=str(exc),
+        attempts=attempts,
+        last_try=_now(),
+    )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
