@@ -41,7 +41,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -106,7 +106,7 @@ def image_urls(text: str) -> list[Found]:
         if written in seen or not _remote(written):
             continue
         seen.add(written)
-        url = unwrap(_absolute(html.unescape(written) if where != "markdown" else written))
+        url = unwrap(_absolute(_decoded(written, where)))
         found.append(Found(written, url, where, bisect_right(lines, offset - 1) + 1))
     return found
 
@@ -165,6 +165,12 @@ def _yaml_scalar(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] == '"':
         return value[1:-1]
     return value.split(" #", 1)[0].strip()
+
+
+def _decoded(written: str, where: str) -> str:
+    """The URL a browser asks for: character references decoded in HTML and
+    Markdown, not in YAML front matter, where `&amp;` is what it says."""
+    return written if where in FRONT_MATTER_KEYS or "&" not in written else html.unescape(written)
 
 
 def _remote(url: str) -> bool:
@@ -319,7 +325,10 @@ def fetch(
     attempt = 1
     while True:
         try:
-            fetched = _follow(url, options, pacer, context)
+            try:
+                fetched = _follow(url, options, pacer, context)
+            except ValueError as exc:  # a Location or a host name no URL parser takes
+                raise Refused(f"not a valid URL: {exc}") from exc
             kind = check_image(fetched.data, options.max_pixels)
             return Fetched(
                 fetched.url, fetched.status, fetched.served_type, fetched.data, kind, attempt
@@ -384,7 +393,8 @@ def allowed_addresses(url: str, options: FetchOptions) -> list[str]:
     if literal is not None and not trusted and not public_address(literal):
         raise Refused(f"{host} is not a public address")
     try:
-        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
+        default = 443 if parts.scheme.lower() == "https" else 80
+        infos = socket.getaddrinfo(host, port or default, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as exc:
         raise _Transient(f"cannot resolve {host}: {exc}") from exc
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
@@ -465,6 +475,8 @@ def _request(
             return _read(url, response, options)
         except TimeoutError as exc:
             raise _Transient(f"timed out after {options.timeout:g} s") from exc
+        except http.client.InvalidURL as exc:
+            raise Refused(f"not a valid URL: {exc}") from exc
         except http.client.HTTPException as exc:
             raise _Transient(f"broken response: {exc!r}") from exc
         except ssl.SSLCertVerificationError as exc:
@@ -487,7 +499,7 @@ def _read(
     if not 200 <= status < 300:
         raise FetchFailed(f"HTTP {status}", status=status)
     declared = response.getheader("Content-Length", "")
-    if declared.isdigit() and int(declared) > options.max_bytes:
+    if declared.isascii() and declared.isdigit() and int(declared) > options.max_bytes:
         raise Refused(f"declares {int(declared):,} bytes, over the cap of {options.max_bytes:,}")
     deadline = time.monotonic() + options.total_timeout
     chunks: list[bytes] = []
@@ -679,18 +691,30 @@ class Record:
     last_try: str | None = None  # UTC ISO time, for failures
 
     def to_json(self) -> str:
-        fields = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
-        return json.dumps(fields, ensure_ascii=False, sort_keys=True)
+        values = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
+        return json.dumps(values, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, line: str) -> Record | None:
         """The record a line holds, or None for a torn or foreign line."""
         try:
-            fields = json.loads(line)
-            fields["written"] = tuple(fields.get("written", ()))
-            return cls(**fields)
-        except (ValueError, TypeError):
+            values = json.loads(line)
+            known = {k: v for k, v in values.items() if k in _RECORD_FIELDS}  # newer fields
+            record = cls(**{**known, "written": tuple(values.get("written", ()))})
+        except (ValueError, TypeError, AttributeError):
             return None
+        if record.state == "stored" and not _stored_here(record):
+            return None  # a stored path must be one this module writes, nowhere else
+        return record
+
+
+_RECORD_FIELDS = frozenset(f.name for f in fields(Record))
+_STORED_PATH = re.compile(rf"{IMAGES_DIR}/([0-9a-f]{{2}})/(\1[0-9a-f]{{62}})\.[a-z]+")
+
+
+def _stored_here(record: Record) -> bool:
+    match = _STORED_PATH.fullmatch(record.path or "")
+    return match is not None and match.group(2) == record.sha256
 
 
 @dataclass
@@ -808,8 +832,12 @@ class Summary:
 @dataclass
 class _Wanted:
     url: str
-    written: list[str]
+    found: list[Found]  # each written form once
     place: tuple[str, int]  # the first document and line naming it
+
+    @property
+    def written(self) -> list[str]:
+        return [f.written for f in self.found]
 
 
 def archive_images(
@@ -868,7 +896,7 @@ def _wanted(documents: Iterable[tuple[str, str]]) -> dict[str, _Wanted]:
         for found in image_urls(text):
             want = wanted.setdefault(found.url, _Wanted(found.url, [], (rel, found.line)))
             if found.written not in want.written:
-                want.written.append(found.written)
+                want.found.append(found)
     return wanted
 
 
@@ -895,17 +923,20 @@ def _archive_one(
 ) -> Record:
     """Fetch the original, else the forms it was written in (a proxy that still
     works), store it, and record the outcome in the manifest at once."""
-    sources = list(dict.fromkeys([want.url, *(_absolute(html.unescape(w)) for w in want.written)]))
+    direct = (_absolute(_decoded(f.written, f.where)) for f in want.found)
+    sources = list(dict.fromkeys([want.url, *direct]))
     attempts = 0
+    errors: list[str] = []
     for source in sources:
         try:
             fetched = fetch(source, options, pacer, context)
-        except Refused as exc:
-            record = _failure(want, "refused", exc, attempts + exc.attempts)
-            break
         except FetchFailed as exc:
             attempts += exc.attempts
-            record = _failure(want, "failed", exc, attempts)
+            errors.append(str(exc) if len(sources) == 1 else f"{exc} ({source})")
+            state = "refused" if isinstance(exc, Refused) else "failed"
+            record = _failure(want, state, "; ".join(errors), exc.status, attempts)
+            if state == "refused":
+                break  # a form the policy refuses is not tried through a proxy either
             continue
         digest, path = _store(content_dir, fetched.data, fetched.kind.extension)
         record = Record(
@@ -927,13 +958,13 @@ def _archive_one(
     return record
 
 
-def _failure(want: _Wanted, state: str, exc: FetchFailed, attempts: int) -> Record:
+def _failure(want: _Wanted, state: str, error: str, status: int | None, attempts: int) -> Record:
     return Record(
         url=want.url,
         state=state,
         written=tuple(want.written),
-        http_status=exc.status,
-        error=str(exc),
+        http_status=status,
+        error=error,
         attempts=attempts,
         last_try=_now(),
     )

@@ -63,7 +63,9 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path
         if path.startswith("/proxy/?"):
             path = "/" + path.split("/", 5)[-1]  # …/proxy/?http://host:port/img/a.png
-        if path.startswith("/img/"):
+        if path == "/gone.png" and self.path.startswith("/proxy/"):
+            self.send(200, png(7), "image/png")  # the proxy kept what the host lost
+        elif path.startswith("/img/"):
             self.send(200, png(len(path)), "image/png")
         elif path == "/missing.png":
             self.send(404, b"<html>not found</html>", "text/html")
@@ -194,6 +196,9 @@ def test_finds_images_in_html_markdown_and_front_matter():
     ]
     assert found[0].written == "https://p.example/?http://a.cn/1.png"
     assert found[2].written == "https://c.cn/3.jpg?a=1&amp;b=2"
+    assert image_urls("---\ncover: https://a.cn/x.png?a&amp;b\n---\n")[0].url == (
+        "https://a.cn/x.png?a&amp;b"  # YAML has no character references
+    )
 
 
 @pytest.mark.parametrize(
@@ -242,6 +247,40 @@ def test_a_proxy_wrapped_url_is_stored_once_under_its_hash(server, tmp_path):
     assert manifest.local_path("https://nowhere.example/x.png") is None
     again, _, _ = run(tmp_path, docs)
     assert (again.already, again.fetched) == (1, 0) and len(server.requests) == 1
+
+
+def test_the_proxy_form_is_tried_when_the_original_is_gone(server, tmp_path):
+    original = server.url("/gone.png")
+    wrapped = server.url(f"/proxy/?{original}")
+    summary, _, manifest = run(tmp_path, {"a.md": page(wrapped)})
+    record = manifest.records[original]
+    assert summary.fetched == 1 and record.source == wrapped and record.attempts == 2
+    assert manifest.local_path(wrapped) == record.path
+
+
+def test_a_url_in_chinese_is_requested_percent_encoded(server, tmp_path):
+    summary, _, _ = run(tmp_path, {"a.md": page(server.url("/img/图 一.png"))})
+    assert summary.fetched == 1
+    assert server.requests[0][0] == "/img/%E5%9B%BE%20%E4%B8%80.png"
+
+
+def test_a_manifest_path_outside_the_store_is_not_trusted(tmp_path):
+    folder = tmp_path / "assets/images"
+    folder.mkdir(parents=True)
+    sha = "ab" + "0" * 62
+    good = {"url": "http://a.cn/1.png", "state": "stored", "sha256": sha}
+    lines = [
+        {**good, "path": f"assets/images/ab/{sha}.png"},
+        {**good, "url": "http://a.cn/2.png", "path": "../../../etc/passwd"},
+        {**good, "url": "http://a.cn/3.png", "path": f"assets/images/cd/{sha}.png"},
+        {**good, "url": "http://a.cn/4.png", "path": f"assets/images/ab/{sha}.png", "new": 1},
+    ]
+    (folder / "manifest.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    manifest = load_manifest(tmp_path)
+    assert manifest.local_path("http://a.cn/1.png") == f"assets/images/ab/{sha}.png"
+    assert manifest.local_path("http://a.cn/2.png") is None
+    assert manifest.local_path("http://a.cn/3.png") is None
+    assert manifest.local_path("http://a.cn/4.png") == f"assets/images/ab/{sha}.png"
 
 
 def test_a_404_is_listed_as_failed_and_tried_again_next_run(server, tmp_path):
