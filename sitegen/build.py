@@ -43,10 +43,17 @@ from sitegen.cache import (
 )
 from sitegen.catalog import Catalog, make_catalog
 from sitegen.config import Config
-from sitegen.derived import Derived, plan_search, write_feeds, write_redirects, write_sitemap
+from sitegen.derived import (
+    Derived,
+    plan_search,
+    write_feeds,
+    write_id_pages,
+    write_redirects,
+    write_sitemap,
+)
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
 from sitegen.parallel import default_jobs, run_chunks
-from sitegen.redirects import plan_redirects
+from sitegen.redirects import Redirect, moved, plan_redirects
 from sitegen.render import Page, SiteInfo, plan_pages, render_page, site_info
 from sitegen.report import Reporter
 from sitegen.sources.discover import ContentFile, discover
@@ -394,6 +401,9 @@ class RenderPlan:
     shape: str  # see `cache.catalog_shape`
     digests: dict[str, bytes]  # source → document fingerprint
     changed: set[str] | None  # documents whose fingerprint changed, when the shape did not
+    edited: set[str]  # documents whose fingerprint changed, new ones included
+    same_key: bool  # templates, config and code as the last build had them
+    moved: dict[str, tuple[Document, str]]  # see `redirects.moved`
 
 
 def _plan_renders(
@@ -430,7 +440,16 @@ def _plan_renders(
     # this process makes the search index, the others get through the lists.
     todo.sort(key=lambda item: "posts" not in item[1].context)
     return RenderPlan(
-        fingerprints, claimed, prints, todo, shape, digests, changed if same_shape else None
+        fingerprints,
+        claimed,
+        prints,
+        todo,
+        shape,
+        digests,
+        changed if same_shape else None,
+        changed,
+        last.render_key == inputs.render_key,
+        moved(loaded.catalog, state.ids),
     )
 
 
@@ -509,7 +528,8 @@ def _render(
         writer, catalog, config, state, plan.fingerprints, parsed_as, plan.changed
     )
     derived = Derived(writer, state.derived, plan.fingerprints)
-    redirects, warnings = plan_redirects(catalog, config, {page.url for page in pages})
+    redirects, warnings = plan_redirects(catalog, config, {p.url for p in pages})
+    warnings += _unredirected(plan.moved, redirects, config)
     for warning in warnings:
         reporter.warning(warning)
 
@@ -521,6 +541,8 @@ def _render(
         write_feeds(derived, catalog, config)
         write_sitemap(derived, catalog, pages, config)
         for message in write_redirects(derived, redirects, config):
+            reporter.warning(message)
+        for message in write_id_pages(writer, catalog, config, plan.edited, plan.same_key):
             reporter.warning(message)
 
     for rel, changed, fingerprint in run_chunks(
@@ -534,6 +556,23 @@ def _render(
         plan.prints[rel] = fingerprint
     search_key, search_files = finish_search()
     return Rendered(plan.prints, search_key, search_files, derived.keys)
+
+
+def _unredirected(
+    moved: dict[str, tuple[Document, str]], redirects: list[Redirect], config: Config
+) -> list[ContentWarning]:
+    """A warning for each document that left an address no redirect keeps: a
+    citation of it would stop working."""
+    kept = {r.old for r in redirects}
+    return [
+        ContentWarning(
+            f"moved from /{old} to /{new}; add `aliases: [/{old}]` to keep the old address",
+            f"{config.content}/{doc.source}",
+            1,
+        )
+        for old, (doc, new) in sorted(moved.items())
+        if old not in kept
+    ]
 
 
 def _render_chunk(job: RenderJob, chunk: Sequence[tuple[str, Page]]) -> list[tuple[str, bool, str]]:
@@ -626,6 +665,7 @@ def _record(
         shards=state.shards,
         derived=made.derived,
         urls={doc.source: doc.url for doc in loaded.catalog.documents},
+        ids={doc.id: doc.url for doc in loaded.catalog.documents},
     )
     summary = Summary(
         render_key=inputs.render_key,

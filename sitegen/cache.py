@@ -39,7 +39,7 @@ from sitegen.report import Reporter
 from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
 from sitegen.writer import OutputLock, os_failure, write_all
 
-FORMAT = 9
+FORMAT = 10
 _SHARDS = 64  # files the parsed documents are saved in
 
 # Types of template values that cannot hold a document (render's index
@@ -85,6 +85,7 @@ class BuildState:
     shards: dict[int, bytes] = field(default_factory=dict)  # see save_state
     derived: dict[str, bytes] = field(default_factory=dict)  # feed or sitemap → its inputs' key
     urls: dict[str, str] = field(default_factory=dict)  # source → its page's URL
+    ids: dict[str, str] = field(default_factory=dict)  # document id → its page's URL
 
 
 @dataclass

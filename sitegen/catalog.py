@@ -458,11 +458,13 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
     """
     if config.hexo:
         docs = [_as_page(d) for d in docs]
+    docs, id_warnings = _unique_ids(docs, config)
     placed = sorted(docs, key=_order, reverse=True)
     unlinked = [d for d in placed if not d.is_issue and d.kind != "page"]
     roots, category_index = _category_nodes(unlinked, config)
     tag_index = _tag_nodes(unlinked, config)
     url_of, warnings = assign_urls(docs, config)
+    warnings += id_warnings
     pubs = _publications(placed)
     pub_links = {p.name: Link(p.name, p.url) for p in pubs.values()}
     issues_by_source = {d.source_file: d for d in placed if d.is_issue and d.source_file}
@@ -535,6 +537,35 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         articles_of_issue=dict(articles_of_issue),
         warnings=warnings,
     )
+
+
+def _unique_ids(docs: list[Document], config: Config) -> tuple[list[Document], list]:
+    """Each document's id, made unique: of two with one id (the same original
+    imported twice, say), the first by path keeps it, the next gets `-2`."""
+    seen: dict[str, Document] = {}
+    renamed: dict[str, Document] = {}
+    warnings = []
+    for doc in sorted(docs, key=lambda d: d.source):
+        if doc.id.casefold() not in seen:
+            seen[doc.id.casefold()] = doc
+            continue
+        n = 2
+        while f"{doc.id}-{n}".casefold() in seen:
+            n += 1
+        new = with_links(doc, id=f"{doc.id}-{n}")
+        seen[new.id.casefold()] = renamed[doc.source] = new
+        first = seen[doc.id.casefold()]
+        warnings.append(
+            ContentWarning(
+                f"id {doc.id} is also {_where(first, config)}'s; this one's is {new.id}",
+                _where(doc, config),
+                1,
+                "give one of them its own `id:`",
+            )
+        )
+    if not renamed:
+        return docs, warnings
+    return [renamed.get(d.source, d) for d in docs], warnings
 
 
 def _as_page(doc: Document) -> Document:

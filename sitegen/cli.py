@@ -261,3 +261,30 @@ def check(site_dir: Path, debug: bool) -> None:
         click.echo(f"{len(problems)} problem(s)", err=True)
         sys.exit(1)
     click.echo("no problems found", err=True)
+
+
+@main.command()
+@site_option
+@click.option("--debug", is_flag=True, help="show tracebacks")
+@_friendly
+def ids(site_dir: Path, debug: bool) -> None:
+    """Write each document's id into its front matter, where only its path gives one.
+
+    A document's id (its /id/ address, what citations name) comes from its
+    `id:`, its original or its web address; for a document with none of them
+    it comes from its path, which a move changes. This writes those ids down,
+    once: one `id:` line each, nothing else in the files changes.
+    """
+    from sitegen.build import load_site
+    from sitegen.ids import write_ids
+    from sitegen.report import BufferReporter
+
+    config = load_config(site_dir)
+    loaded = load_site(config, BufferReporter())
+    todo = [(d.source, d.id) for d in loaded.catalog.documents if d.id_from_path]
+    written = write_ids(config.content_dir, todo)
+    for source in written:
+        click.echo(f"{config.content}/{source}: id written")
+    click.echo(
+        f"{len(written)} id(s) written; every document's id now stays when it moves", err=True
+    )

@@ -10,7 +10,9 @@ The old addresses are a document's `aliases:` (one URL or a list), and with
 `redirects_from` every post's address under an earlier permalink pattern:
 sitegen's `{year}/…` form, or a Hexo one (`hexo` is Hexo's default,
 `:year/:month/:day/:title/`) together with the list pages Hexo has and this
-site does not.
+site does not. They come from the content and settings alone, so a build
+from a clean cache writes the same redirects: a document that moved since
+the last build is named in a warning (`moved`), with the alias to add.
 """
 
 from __future__ import annotations
@@ -31,6 +33,17 @@ class Redirect:
     old: str  # site-relative URL, as `Page.url`
     new: str
     title: str  # what the reader is sent to
+
+
+def moved(catalog: Catalog, ids: dict[str, str]) -> dict[str, tuple[Document, str]]:
+    """Documents whose URL changed since the last build (`ids`: id → URL then),
+    found by id, so a retitle or a move is told apart from a new document:
+    by old URL, the document and where it is now."""
+    return {
+        ids[doc.id]: (doc, doc.url)
+        for doc in catalog.documents
+        if doc.id in ids and ids[doc.id] != doc.url
+    }
 
 
 def plan_redirects(

@@ -103,6 +103,7 @@ class Writer:
         self.previous = previous  # files of the last build, when known
         self.claims: dict[str, str] = {}  # casefolded path → origin
         self.folders: set[str] = set()  # casefolded folders that claimed files sit in
+        self.trees: dict[str, str] = {}  # casefolded top-level folder → the origin of all in it
         self.paths: list[str] = []
         self.staged: list[str] = []
         self.unchanged = 0
@@ -150,6 +151,8 @@ class Writer:
         claims, folders = self.claims, self.folders
         if key in claims or key in folders or key.startswith(_INTERNAL_PREFIX) or key == INTERNAL:
             return False
+        if self.trees and key.partition("/")[0] in self.trees:
+            return False
         folder = key.rpartition("/")[0]
         if folder and folder not in folders:
             parents = []
@@ -163,9 +166,32 @@ class Writer:
         self.paths.append(rel)
         return True
 
+    def claim_tree(self, folder: str, origin: str) -> bool:
+        """Reserve a top-level folder and all below it for `origin`, which then puts
+        its files there with `place` and `keep_placed`, claiming none by one: for
+        thousands of files no one else may hold (a document's /id/ pages).
+        False if anything already stands at or in `folder`."""
+        key = safe_relpath(folder).casefold()
+        if "/" in key or key in self.claims or key in self.folders or key in self.trees:
+            return False
+        self.trees[key] = origin
+        return True
+
+    def place(self, rel: str, data: bytes) -> None:
+        """Stage a file in a claimed tree (see `claim_tree`)."""
+        self.paths.append(safe_relpath(rel))
+        self.put(rel, data)
+
+    def keep_placed(self, rels: list[str]) -> None:
+        """Keep the previous build's files, in a claimed tree, as they are."""
+        self.paths.extend(rels)
+        self.unchanged += len(rels)
+
     def owner(self, rel: str) -> str:
         """Who holds `rel` or a file where it needs a folder; for `claim`'s warnings."""
         key = rel.casefold()
+        if key.partition("/")[0] in self.trees:
+            return self.trees[key.partition("/")[0]]
         while key:
             if key in self.claims:
                 return self.claims[key]

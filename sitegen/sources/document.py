@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup as SafeHTML
 
 from sitegen.errors import ContentError
+from sitegen.ids import document_id
 from sitegen.slugs import readable_slug
 from sitegen.sources.dates import DateFormatError, parse_date
 from sitegen.sources.frontmatter import TEXT_KEYS, split
@@ -102,6 +103,8 @@ class Document:
     source_sha: str = ""  # SHA-256 of the file's bytes: with the links, all a page can show
     # What reading changed, to tell the user: (URL_NOTE or SCALAR_NOTE, line, message).
     notes: tuple[tuple[str, int, str], ...] = ()
+    id: str = ""  # stable through retitles and moves (see `sitegen.ids`); unique once catalogued
+    id_from_path: bool = False  # the one id form a move changes: `sitegen ids` writes it down
 
     @property
     def is_issue(self) -> bool:
@@ -328,6 +331,7 @@ def parse_document(
     cover = next(
         (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
     )
+    stable_id, stays = document_id(meta, source)
     written = _text(meta.get("slug"))
     readable = readable_slug(written or title, slug_style, slug_max_length)
     slug = portable_segment(readable)
@@ -360,6 +364,8 @@ def parse_document(
         publication_name=_text(meta.get("publication")),
         meta=_meta(meta, title),
         notes=(*((SCALAR_NOTE, line, message) for line, message in fm.notes), *url_notes),
+        id=stable_id,
+        id_from_path=not stays,
     )
 
 
