@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from sitegen.urls import portable_segment, short_hash
+from sitegen.urls import absolute, portable_segment, short_hash
 
 KINDS = frozenset({"newspaper", "periodical", "web", "post"})
+ACCESS_PLACEHOLDER = (
+    "引用日期"  # GB/T 7714's own name for the field, where a site leaves it to the reader
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,10 @@ class Citable:
     `kind` is "newspaper", "periodical", "web" or "post" (an item from a
     news app or feed, cited as a web page). Names in `authors` are kept as
     written, family name first for Chinese; an organisation may be one.
-    `accessed` is the build date: the day the archive copy is cited.
+    `accessed` is the day the archive copy is cited. A site leaves it None:
+    that day is the reader's, not the build's (a build date would make every
+    page new each day), so GB/T 7714 then shows `ACCESS_PLACEHOLDER` for the
+    page to fill in, and the downloads leave the field out.
     """
 
     kind: str
@@ -43,7 +50,7 @@ class Citable:
     pages: str
     original_url: str
     archive_url: str
-    accessed: dt.date
+    accessed: dt.date | None
     archive_name: str
     id: str
     language: str
@@ -109,7 +116,7 @@ def gbt7714(c: Citable) -> str:
         authors = c.container
     head = f"{authors}. " if authors else ""
     code = _GB_CODES.get(c.kind, "EB/OL")
-    accessed = f"[{c.accessed.isoformat()}]"
+    accessed = f"[{c.accessed.isoformat() if c.accessed else ACCESS_PLACEHOLDER}]"
     if c.kind == "newspaper":
         day = c.date.isoformat() + (f"({c.edition})" if c.edition else "")
         source = ", ".join(p for p in (c.container, day) if p) + accessed
@@ -279,7 +286,7 @@ def bibtex(c: Citable) -> str:
         ("number", _tex(c.issue)),
         ("pages", _tex(_page_range(pages, "--"))),
         ("url", _bib_url(c.archive_url)),
-        ("urldate", c.accessed.isoformat()),
+        ("urldate", c.accessed.isoformat() if c.accessed else ""),
         ("note", f"Original: {_tex(c.original_url)}" if c.original_url else ""),
     )
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
@@ -328,7 +335,7 @@ def ris(c: Citable) -> str:
         ("VL", c.volume),
         ("IS", c.issue),
         ("UR", c.archive_url),
-        ("Y2", f"{c.accessed:%Y/%m/%d}"),
+        ("Y2", f"{c.accessed:%Y/%m/%d}" if c.accessed else ""),
         ("DB", c.archive_name),
         ("N1", f"Original: {c.original_url}" if c.original_url else ""),
         ("LA", c.language),
@@ -359,7 +366,6 @@ def csl_json(c: Citable) -> dict[str, Any]:
         "author": [{"literal": a} for a in c.authors],
         "container-title": c.container,
         "issued": {"date-parts": [[c.date.year, c.date.month, c.date.day]]},
-        "accessed": {"date-parts": [[c.accessed.year, c.accessed.month, c.accessed.day]]},
         "page": _page_range(c.pages, "-") or (c.edition if c.kind == "newspaper" else ""),
         "volume": c.volume,
         "issue": c.issue,
@@ -368,6 +374,11 @@ def csl_json(c: Citable) -> dict[str, Any]:
         "archive_location": c.id,
         "note": f"Original: {c.original_url}" if c.original_url else "",
         "language": c.language,
+        **(
+            {"accessed": {"date-parts": [[c.accessed.year, c.accessed.month, c.accessed.day]]}}
+            if c.accessed
+            else {}
+        ),
     }
     return {key: value for key, value in item.items() if value}
 
@@ -381,3 +392,84 @@ def download_name(c: Citable, fmt: str) -> str:
     """The file name a download of `c` in `fmt` ("bibtex", "ris",
     "csl-json") is offered under: the id, portable, and the format's extension."""
     return portable_segment(c.id + EXTENSIONS[fmt])
+
+
+def download_names(id_: str) -> list[str]:
+    """The file names of a document's downloads, from its id alone."""
+    return [portable_segment(id_ + EXTENSIONS[fmt]) for fmt in FORMATS]
+
+
+# --- from a document -----------------------------------------------------------
+
+_KIND_OF = MappingProxyType(
+    {"newspaper": "newspaper", "issue": "newspaper", "periodical": "periodical", "webpage": "web"}
+)
+
+
+def citable(doc: Any, archive_url: str, archive_name: str, language: str) -> Citable:
+    """What a catalogued `Document` gives a citation: its kind, names and
+    places as its front matter and the catalog state them (authors from
+    `authors:`, else `author:`; the newspaper's 版次 from `page:`; a
+    periodical's issue from `issue_number:`, else `issue:`, and its page
+    from `pages:`, else `page:`)."""
+    meta = doc.meta
+    written = meta.get("authors")
+    if isinstance(written, list):
+        authors = tuple(str(a).strip() for a in written if str(a).strip())
+    else:
+        authors = (doc.author,) if doc.author else ()
+    kind = _KIND_OF.get(doc.kind, "post")
+    container = doc.publication_name or (doc.author if kind in ("web", "post") else "")
+    issue = meta.get("issue_number", meta.get("issue", "")) if kind == "periodical" else ""
+    return Citable(
+        kind=kind,
+        title=doc.title,
+        authors=authors,
+        container=container,
+        date=doc.date.date(),
+        edition=str(meta.get("page", "")) if kind == "newspaper" else "",
+        volume=str(meta.get("volume", "")),
+        issue=str(issue),
+        pages=str(meta.get("pages", meta.get("page", "") if kind == "periodical" else "")),
+        original_url=doc.original_url,
+        archive_url=archive_url,
+        accessed=None,
+        archive_name=archive_name,
+        id=doc.id,
+        language="zh" if language.lower().startswith("zh") else language,
+    )
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A document's citation block, as a theme shows it (`cite(post)` in templates)."""
+
+    gbt7714: str
+    apa: tuple[Run, ...]
+    downloads: tuple[tuple[str, str], ...]  # (format name, site-relative URL of the file)
+
+
+FORMATS = MappingProxyType({"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"})
+
+
+def citation(c: Citable, folder: str) -> Citation:
+    """The citation block; the downloads are files in `folder` (`download_files`)."""
+    downloads = tuple((name, folder + download_name(c, fmt)) for fmt, name in FORMATS.items())
+    return Citation(gbt7714(c), apa_runs(c), downloads)
+
+
+def download_files(c: Citable) -> dict[str, bytes]:
+    """Each download's file name and bytes: what a reference manager imports."""
+    texts = {
+        "bibtex": bibtex(c),
+        "ris": ris(c),
+        "csl-json": json.dumps([csl_json(c)], ensure_ascii=False, indent=1) + "\n",
+    }
+    return {download_name(c, fmt): text.encode("utf-8") for fmt, text in texts.items()}
+
+
+def of_site(doc: Any, config: Any) -> Citable:
+    """A document of this site as a citation names it: at its permanent
+    address, /id/<id>/, which no retitle or move changes."""
+    archive_url = absolute(f"id/{doc.id}/", config.base_url)
+    return citable(doc, archive_url, config.title, config.language)

@@ -64,12 +64,12 @@ def write_ids(content_dir: Path, documents: Iterable[tuple[str, str]]) -> list[s
     written = []
     for source, value in documents:
         path = content_dir / source
-        text = path.read_text(encoding="utf-8-sig")
-        head = len(text) - len(text.lstrip("\n\r \t"))
+        text = path.read_bytes().decode("utf-8")  # a BOM and CRLF line ends are kept
+        head = len(text) - len(text.lstrip("\ufeff\n\r \t"))
         if not text.startswith("---", head) or re.search(r"(?m)^id\s*:", text.split("\n---", 1)[0]):
             continue
         newline = "\r\n" if "\r\n" in text[: head + 8] else "\n"
         at = text.index("\n", head) + 1
-        path.write_text(f"{text[:at]}id: {value}{newline}{text[at:]}", encoding="utf-8")
+        path.write_bytes(f"{text[:at]}id: {value}{newline}{text[at:]}".encode())
         written.append(source)
     return written

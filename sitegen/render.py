@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import search, urls
+from sitegen import search, timeline, urls
 from sitegen.catalog import (
     Catalog,
     CategoryNode,
@@ -191,8 +191,12 @@ def _paginate(
     title: str,
     template: str = "list.html",
     feed: str | None = None,
+    timeline: bool = False,
     **extra: Any,
 ) -> list[Page]:
+    """The pages of a list; with `timeline`, the first one also gets the day
+    (as an ordinal, a cheap value to fingerprint) of each of its documents,
+    which the theme draws with `timeline(days, title)`."""
     per_page = paging.per_page
     total = max(1, math.ceil(len(docs) / per_page))
     pages = []
@@ -208,11 +212,22 @@ def _paginate(
                     "posts": docs[(number - 1) * per_page : number * per_page],
                     "paginator": Paginator(number, total, len(docs), base_url, paging.folder),
                     "heading": title,
+                    **({"timeline_days": _days(docs)} if timeline and number == 1 else {}),
                     **extra,
                 },
             )
         )
     return pages
+
+
+def _days(docs: list[Document]) -> tuple[int, ...]:
+    return tuple(doc.date.toordinal() for doc in docs)
+
+
+def _other_years(day: DayNode, days: dict[dt.date, DayNode]) -> list[Link]:
+    """The same day in the archive's other years: how the event stood a year apart."""
+    same = timeline.same_day_other_years(dt.date(day.year, day.month, day.day), days.keys())
+    return [Link(days[other].name, days[other].url) for other in same]
 
 
 def _category_pages(node: CategoryNode, paging: Paging, folder: str) -> list[Page]:
@@ -223,6 +238,7 @@ def _category_pages(node: CategoryNode, paging: Paging, folder: str) -> list[Pag
         "category",
         " › ".join(node.path),
         feed=node.feed,
+        timeline=True,
         children=category_entry(node).children,
         breadcrumbs=[
             Link(name, urls.category_url(node.slugs[: i + 1], folder))
@@ -240,7 +256,9 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
         f"{config.archive_dir}/",
     )
     pages: list[Page] = []
-    pages += _paginate(catalog.listed, "", per, "home", config.title, "index.html", feed="atom.xml")
+    pages += _paginate(
+        catalog.listed, "", per, "home", config.title, "index.html", "atom.xml", timeline=True
+    )
     for doc in catalog.documents:
         if doc.is_issue:
             pages.append(
@@ -284,7 +302,9 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
         )
     )
     for tag in catalog.tags:
-        pages += _paginate(tag.documents, tag.url, per, "tag", f"标签：{tag.name}", children=[])
+        pages += _paginate(
+            tag.documents, tag.url, per, "tag", f"标签：{tag.name}", timeline=True, children=[]
+        )
     pages.append(
         Page(
             archives,
@@ -293,6 +313,9 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
             {"years": [date_entry(y) for y in catalog.years]},
         )
     )
+    days = {
+        dt.date(d.year, d.month, d.day): d for y in catalog.years for m in y.months for d in m.days
+    }
     for year in catalog.years:
         year_entry = date_entry(year)
         pages += _paginate(
@@ -308,7 +331,15 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 children=month_entry.children,
             )
             for day in month.days:
-                pages += _paginate(day.documents, day.url, per, "day", day.name, children=[])
+                pages += _paginate(
+                    day.documents,
+                    day.url,
+                    per,
+                    "day",
+                    day.name,
+                    children=[],
+                    other_years=_other_years(day, days),
+                )
     pages.append(
         Page(
             "publications/",
@@ -323,7 +354,11 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 pub.url,
                 "publication.html",
                 PageInfo("publication", pub.name, pub.url),
-                {"publication": publication_entry(pub), "calendar": publication_calendar(pub)},
+                {
+                    "publication": publication_entry(pub),
+                    "calendar": publication_calendar(pub),
+                    "timeline_days": _days(pub.articles or pub.issues),
+                },
             )
         )
     if config.search:

@@ -15,8 +15,9 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Context, Macro
+from markupsafe import Markup
 
-from sitegen import urls
+from sitegen import cite, timeline, urls
 from sitegen.config import Config
 from sitegen.errors import ThemeError
 from sitegen.sources.markup import unproxy
@@ -99,7 +100,10 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
             )
         ),
         abs_url=_Linker(lambda url: urls.absolute(url, config.base_url)),
+        # A citation names the permanent address, /id/<id>/, which never moves.
+        cite=lambda post: cite.citation(cite.of_site(post, config), f"id/{post.id}/"),
         cached=_Fragments(),
+        timeline=lambda days, title: Markup(_timeline(days, title, config)),
     )
     env.filters.update(
         date=format_date,
@@ -108,6 +112,18 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         safe_url=lambda url, attribute="href": urls.safe_url(str(url or ""), attribute) or "",
     )
     return env
+
+
+def _timeline(days: tuple[int, ...], title: str, config: Config) -> str:
+    """The inline SVG of documents per day or week (`sitegen.timeline`), each bar
+    leading to its date archive; `days` are the documents' days as ordinals."""
+    folder = config.archive_dir
+    found = timeline.bars(
+        [dt.date.fromordinal(day) for day in days],
+        day_url=lambda d: urls.day_url(d.year, d.month, d.day, folder),
+        month_url=lambda d: urls.month_url(d.year, d.month, folder),
+    )
+    return timeline.svg(found, title, lambda url: urls.href(url, config.base_path))
 
 
 class _Linker:

@@ -139,7 +139,8 @@ def svg(bars: Sequence[Bar], title: str, href: Callable[[str], str]) -> str:
     n, tallest = len(bars), max(bars, key=lambda b: b.count)
     top = tallest.count or 1
     parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" width="100%"'
+        # A group, not an img: an img's links are hidden from screen readers.
+        '<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="group" width="100%"'
         f' height="{_HEIGHT}" font-size="11" fill="currentColor">',
         f"<title>{escape(title, quote=False)}</title>",
         f"<desc>{escape(_summary(bars, tallest), quote=False)}</desc>",

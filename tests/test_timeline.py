@@ -126,7 +126,7 @@ def test_the_svg_is_xml_with_a_link_and_tooltip_per_bar_with_documents():
     for base_href in (lambda u: urls.href(u, "/子站/"), lambda u: "/" + u):
         text = timeline.svg(result, "上海 <封控> & 解封", base_href)
         root = parse(text)
-        assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+        assert root.tag == f"{SVG}svg" and root.get("role") == "group"
         assert root.get("width") == "100%"
         assert root.find(f"{SVG}title").text == "上海 <封控> & 解封"
         assert "200 篇" in root.find(f"{SVG}desc").text
