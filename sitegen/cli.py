@@ -288,3 +288,99 @@ def ids(site_dir: Path, debug: bool) -> None:
     click.echo(
         f"{len(written)} id(s) written; every document's id now stays when it moves", err=True
     )
+
+
+POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
+@main.command()
+@site_option
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="downloads at once, over all hosts (one host is asked once a second)",
+)
+@click.option("--timeout", type=POSITIVE, default=15.0, help="seconds a connection may wait (15)")
+@click.option("--max-mb", type=POSITIVE, default=20.0, help="largest image kept, in MB (20)")
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="fetch from private, loopback and link-local addresses too (a mirror you trust)",
+)
+@click.option("--debug", is_flag=True, help="show tracebacks")
+@_friendly
+def images(
+    site_dir: Path, workers: int, timeout: float, max_mb: float, allow_private: bool, debug: bool
+) -> None:
+    """Keep a copy of every image the documents hotlink, so pages outlive their hosts.
+
+    Finds the image URLs of every document (HTML, Markdown, and front-matter
+    cover, headimg, thumbnail…), unwraps proxy forms to the original URL,
+    fetches each original once (public addresses only, politely) and stores
+    its bytes unchanged under their SHA-256 in content/assets/images/, with
+    the record of each URL in content/assets/images/manifest.jsonl. The next
+    build shows the stored copies.
+
+    Resumable: what finished is kept even if the run is stopped (Ctrl-C); the
+    next run fetches only what is not stored yet, and tries failures again.
+    Exit 1 if any image failed or was refused, 0 otherwise.
+    """
+    from sitegen.errors import ContentError
+    from sitegen.images import IMAGES_DIR, FetchOptions, archive_images
+    from sitegen.sources.discover import discover
+    from sitegen.sources.document import decode
+
+    config = load_config(site_dir)
+    reporter = ConsoleReporter()
+    files, warnings = discover(config.content_dir, config.exclude, config.hexo)
+    for warning in warnings:
+        reporter.warning(warning)
+
+    def documents():
+        for item in files:
+            if not item.is_document:
+                continue
+            where = f"{config.content}/{item.rel}"
+            try:
+                yield where, decode(item.path.read_bytes(), where)
+            except ContentError as exc:
+                reporter.warning(f"{exc} (its images are skipped)")
+
+    options = FetchOptions(
+        timeout=timeout,
+        max_bytes=int(max_mb * 1024 * 1024),
+        workers=workers,
+        allow_private=allow_private,
+    )
+    store = f"{config.content}/{IMAGES_DIR}/"
+    try:
+        summary = archive_images(config.content_dir, documents(), reporter, options)
+    except KeyboardInterrupt:
+        click.echo(
+            f"interrupted; the images stored so far are kept in {store}manifest.jsonl, "
+            "and `sitegen images` goes on from there",
+            err=True,
+        )
+        sys.exit(130)
+    new = "nothing new to fetch; " if summary.already == summary.found else ""
+    reporter.info(
+        f"{new}{summary.found} image(s) found: {summary.already} already stored, "
+        f"{summary.fetched} fetched, {summary.failed} failed, {summary.refused} refused → {store}"
+    )
+    if summary.failed or summary.refused:
+        if any("not a public address" in w for w in reporter.warnings):
+            click.echo(
+                "refused: private, loopback and reserved addresses are not fetched; "
+                "--allow-private fetches them (only for hosts you trust)",
+                err=True,
+            )
+        if any("over the cap of" in w and "bytes" in w for w in reporter.warnings):
+            click.echo("refused: over the size cap; --max-mb raises it", err=True)
+        click.echo(
+            f"{summary.failed + summary.refused} image(s) not stored (see the warnings); "
+            "their pages keep the original URLs, and the next run tries them again",
+            err=True,
+        )
+        sys.exit(1)
