@@ -10,6 +10,7 @@ a plain dataclass.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -46,12 +47,14 @@ from sitegen.config import Config
 from sitegen.derived import (
     Derived,
     plan_search,
+    write_exports,
     write_feeds,
     write_id_pages,
     write_redirects,
     write_sitemap,
 )
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
+from sitegen.images import Manifest, load_manifest, localise
 from sitegen.parallel import default_jobs, run_chunks
 from sitegen.redirects import Redirect, moved, plan_redirects
 from sitegen.render import Page, SiteInfo, plan_pages, render_page, site_info
@@ -303,7 +306,7 @@ def load_site(
 
     failures: list[SitegenError] = []
     for rel, sha, parsed in run_chunks(
-        partial(_parse_files, config=config),
+        partial(_parse_files, config=config, stored=_stored_images(config, todo)),
         todo,
         jobs,
         progress=_progress(reporter, "reading"),
@@ -335,7 +338,14 @@ def load_site(
     return Loaded(catalog, files, result, hashes, documents, [*warnings, *catalog.warnings])
 
 
-def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config) -> list:
+def _stored_images(config: Config, todo: list) -> Manifest:
+    """The stored images (`sitegen images`), read only when a document is."""
+    return load_manifest(config.content_dir) if todo else Manifest()
+
+
+def _parse_files(
+    items: Sequence[tuple[str, str, bytes | None]], config: Config, stored: Manifest
+) -> list:
     """Parse (rel, path, data) items; errors come back as values, not raised."""
     tz, markup, out = config.tz, Markup(), []
     style, limit = config.slug_style, config.slug_max_length
@@ -346,6 +356,9 @@ def _parse_files(items: Sequence[tuple[str, str, bytes | None]], config: Config)
             undated = _file_date(path, tz) if config.hexo else None
             text = decode(raw, rel)
             doc = parse_document(text, rel, tz, markup, style, limit, sha, undated)
+            if stored.records:  # pages show the stored copies of hotlinked images
+                html, cover = localise(doc.html, doc.cover, stored)
+                doc = dataclasses.replace(doc, html=html, cover=cover)
             out.append((rel, sha, doc))
         except ContentError as exc:
             exc.path = f"{config.content}/{rel}"
@@ -540,6 +553,7 @@ def _render(
             make_search()
         write_feeds(derived, catalog, config)
         write_sitemap(derived, catalog, pages, config)
+        write_exports(derived, catalog, config)
         for message in write_redirects(derived, redirects, config):
             reporter.warning(message)
         for message in write_id_pages(writer, catalog, config, plan.edited, plan.same_key):

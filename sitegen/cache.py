@@ -34,6 +34,7 @@ from typing import Any
 from sitegen import __version__
 from sitegen.config import Config
 from sitegen.errors import BuildFailed
+from sitegen.images import manifest_key
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.report import Reporter
 from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
@@ -122,7 +123,8 @@ class Session:
 def parse_key(config: Config) -> str:
     """What a parsed document depends on besides its own bytes."""
     code = f"{FORMAT}:{__version__}:{source_hash()}"
-    return f"{code}:{config.timezone}:{config.slug_style}:{config.slug_max_length}"
+    images = manifest_key(config.content_dir)  # documents show the stored copies
+    return f"{code}:{config.timezone}:{config.slug_style}:{config.slug_max_length}:{images}"
 
 
 def render_key(config: Config, templates: list[Path]) -> str:

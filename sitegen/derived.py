@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from sitegen import cite, feeds, search, urls
+from sitegen import cite, export, feeds, search, urls
 from sitegen.cache import BuildState, Fingerprints
 from sitegen.catalog import Catalog
 from sitegen.config import Config
 from sitegen.redirects import Redirect, netlify_redirects, redirect_page
 from sitegen.render import Page
+from sitegen.sources.document import Document
+from sitegen.sources.markup import plain_text
 from sitegen.writer import Writer
 
 
@@ -220,3 +223,72 @@ def write_id_pages(
             writer.place(folder + name, data)
     writer.keep_placed(kept)
     return []
+
+
+def write_exports(derived: Derived, catalog: Catalog, config: Config) -> None:
+    """The archive as data (`sitegen.export`): data/documents.csv (no text, for
+    spreadsheets), data/documents.jsonl (with the text), one CSV per category
+    and per publication, and datapackage.json describing them.
+
+    Each file is made again only when a document it holds changed (or the
+    render key did); a document's row is made once per build, and only if a
+    file needs it.
+    """
+    made: dict[str, export.Row] = {}
+
+    def rows(docs: list[Document]) -> list[export.Row]:
+        for doc in docs:
+            if doc.source not in made:
+                made[doc.source] = export.row(doc, config.base_url, plain_text)
+        return [made[doc.source] for doc in docs]
+
+    everything = catalog.documents
+    derived.write(
+        "data/documents.csv",
+        "data",
+        ["csv", *everything],
+        lambda: export.csv_bytes(rows(everything)),
+    )
+    derived.write(
+        "data/documents.jsonl",
+        "data",
+        ["jsonl", *everything],
+        lambda: export.jsonl_bytes(rows(everything)),
+    )
+    subsets = []
+    for node in catalog.all_categories:
+        subsets.append(
+            export.Subset(export.subset_path("categories", node.slugs), " › ".join(node.path))
+        )
+        derived.write(
+            f"data/{subsets[-1].path}",
+            "data",
+            node.documents,
+            lambda n=node: export.csv_bytes(rows(n.documents)),
+        )
+    for pub in catalog.publications:
+        slug = pub.url.rstrip("/").rpartition("/")[2]
+        documents = pub.issues + pub.articles
+        subsets.append(export.Subset(export.subset_path("publications", [slug]), pub.name))
+        derived.write(
+            f"data/{subsets[-1].path}",
+            "data",
+            documents,
+            lambda d=documents: export.csv_bytes(rows(d)),
+        )
+    listing = [(s.path, s.title) for s in subsets]
+    derived.write(
+        "data/datapackage.json",
+        "data",
+        listing,
+        lambda: (
+            json.dumps(
+                export.datapackage(
+                    subsets, config.title, config.base_url, description=config.description
+                ),
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        ).encode(),
+    )

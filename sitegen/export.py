@@ -27,8 +27,8 @@ FIELD_DOCS: tuple[tuple[str, str, str, str], ...] = (
     (
         "id",
         "string",
-        "文档在 content/ 中的路径；站内唯一，文件不移动就不变",
-        "The document's path under content/: unique in the site, stable while the file stays",
+        "文档的永久编号：改标题、移动文件都不变；引用时用它（网址 /id/编号/）",
+        "The document's permanent id: a retitle or a move keeps it; cite it (at /id/<id>/)",
     ),
     (
         "kind",
@@ -78,7 +78,12 @@ FIELD_DOCS: tuple[tuple[str, str, str, str], ...] = (
         "原始文件（source_file）的 SHA-256，可用来核对下载的原件",
         "SHA-256 of source_file, to check a downloaded original against",
     ),
-    ("archive_url", "string", "本站中该文档的完整网址", "The document's full address on this site"),
+    (
+        "archive_url",
+        "string",
+        "本站中该文档的永久网址（/id/编号/，总是指向它现在的页面）",
+        "The document's permanent address on this site (/id/<id>/, leading to its page)",
+    ),
     (
         "text",
         "string",
@@ -138,7 +143,7 @@ def row(doc: Document, base_url: str, text_of: Callable[[str], str]) -> Row:
     """
     meta = doc.meta
     return Row(
-        id=doc.source,
+        id=doc.id,
         kind=doc.kind,
         title=doc.title,
         date=doc.date.isoformat(),
@@ -151,7 +156,7 @@ def row(doc: Document, base_url: str, text_of: Callable[[str], str]) -> Row:
         categories=tuple("/".join(path) for path in doc.category_paths),
         tags=doc.tag_names,
         source_sha256=_text(meta.get("source_sha256")),
-        archive_url=urls.absolute(doc.url, base_url),
+        archive_url=urls.absolute(f"id/{doc.id}/", base_url),
         text=text_of(doc.html),
     )
 

@@ -972,3 +972,62 @@ def _failure(want: _Wanted, state: str, error: str, status: int | None, attempts
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+# --- at build time ---------------------------------------------------------------
+
+_IMG_TAG = re.compile(r"<img\s[^>]*>")
+_SRC = re.compile(r'(\s(src|srcset)=")([^"]*)"')
+
+
+def localise(html_text: str, cover: str, manifest: Manifest) -> tuple[str, str]:
+    """Sanitised HTML and a cover URL with each stored image at its local copy.
+
+    An `<img>` whose `src` (or a `srcset` candidate) is stored points at
+    `/assets/images/…` and keeps the address it was published under in
+    `data-original-src`; one not stored keeps its address (it is already
+    fetched with no referrer). `urls.rebase` later puts the base path in.
+    """
+    if not manifest.records:
+        return html_text, cover
+    local_cover = manifest.local_path(cover) if cover else None
+    if "<img" not in html_text:
+        return html_text, "/" + local_cover if local_cover else cover
+    return _IMG_TAG.sub(lambda m: _local_tag(m.group(), manifest), html_text), (
+        "/" + local_cover if local_cover else cover
+    )
+
+
+def _local_tag(tag: str, manifest: Manifest) -> str:
+    original = ""
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal original
+        head, name, value = match.group(1), match.group(2), match.group(3)
+        if name == "src":
+            local = manifest.local_path(value)
+            if local is None:
+                return match.group()
+            original = value
+            return f'{head}/{local}"'
+        candidates = []
+        for candidate in value.split(","):
+            url, _, width = candidate.strip().partition(" ")
+            local = manifest.local_path(url)
+            candidates.append(f"/{local} {width}".strip() if local else candidate.strip())
+        return f'{head}{", ".join(candidates)}"'
+
+    swapped = _SRC.sub(swap, tag)
+    if original:
+        swapped = swapped[:-1].rstrip("/ ") + f' data-original-src="{original}">'
+    return swapped
+
+
+def manifest_key(content_dir: Path) -> str:
+    """What the stored images are, for the parse key: the manifest's size and
+    modification time (a build re-reads documents when images were added)."""
+    try:
+        status = manifest_path(content_dir).stat()
+    except OSError:
+        return "none"
+    return f"{status.st_size}-{status.st_mtime_ns}"

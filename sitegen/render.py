@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen import search, timeline, urls
+from sitegen import export, search, timeline, urls
 from sitegen.catalog import (
     Catalog,
     CategoryNode,
@@ -239,6 +239,7 @@ def _category_pages(node: CategoryNode, paging: Paging, folder: str) -> list[Pag
         " › ".join(node.path),
         feed=node.feed,
         timeline=True,
+        data_csv="data/" + export.subset_path("categories", node.slugs),
         children=category_entry(node).children,
         breadcrumbs=[
             Link(name, urls.category_url(node.slugs[: i + 1], folder))
@@ -358,6 +359,8 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                     "publication": publication_entry(pub),
                     "calendar": publication_calendar(pub),
                     "timeline_days": _days(pub.articles or pub.issues),
+                    "data_csv": "data/"
+                    + export.subset_path("publications", [pub.url.rstrip("/").rpartition("/")[2]]),
                 },
             )
         )
@@ -370,6 +373,18 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 search.page_context(catalog),
             )
         )
+    pages.append(
+        Page(
+            "data/",
+            "data.html",
+            PageInfo("data", "数据下载", "data/"),
+            {
+                "fields": export.FIELD_DOCS,
+                "notes": export.CSV_NOTE,
+                "count": len(catalog.documents),
+            },
+        )
+    )
     pages.append(Page("404.html", "404.html", PageInfo("404", "页面不存在", "404.html")))
     return pages
 
