@@ -358,7 +358,8 @@ def _parse_files(
             doc = parse_document(text, rel, tz, markup, style, limit, sha, undated)
             if stored.records:  # pages show the stored copies of hotlinked images
                 html, cover = localise(doc.html, doc.cover, stored)
-                doc = dataclasses.replace(doc, html=html, cover=cover)
+                meta = {**doc.meta, "cover_original": doc.cover} if cover != doc.cover else doc.meta
+                doc = dataclasses.replace(doc, html=html, cover=cover, meta=meta)
             out.append((rel, sha, doc))
         except ContentError as exc:
             exc.path = f"{config.content}/{rel}"
@@ -553,7 +554,7 @@ def _render(
             make_search()
         write_feeds(derived, catalog, config)
         write_sitemap(derived, catalog, pages, config)
-        write_exports(derived, catalog, config)
+        write_exports(derived, catalog, config, plan.edited, plan.same_key)
         for message in write_redirects(derived, redirects, config):
             reporter.warning(message)
         for message in write_id_pages(writer, catalog, config, plan.edited, plan.same_key):

@@ -128,8 +128,10 @@ def parse_key(config: Config) -> str:
 
 
 def render_key(config: Config, templates: list[Path]) -> str:
-    """What every page depends on besides its own values: code, config, theme."""
-    digest = hashlib.blake2b(f"{FORMAT}:{__version__}:{source_hash()}".encode(), digest_size=16)
+    """What every page depends on besides its own values: code, config, theme,
+    and the stored images (pages show their copies: see `images.localise`)."""
+    code = f"{FORMAT}:{__version__}:{source_hash()}:{manifest_key(config.content_dir)}"
+    digest = hashlib.blake2b(code.encode(), digest_size=16)
     public = dataclasses.replace(config, output_dir=Path("/"))
     digest.update(pickle.dumps(public, protocol=5))
     for path in templates:

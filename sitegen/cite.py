@@ -395,8 +395,10 @@ def download_name(c: Citable, fmt: str) -> str:
 
 
 def download_names(id_: str) -> list[str]:
-    """The file names of a document's downloads, from its id alone."""
-    return [portable_segment(id_ + EXTENSIONS[fmt]) for fmt in FORMATS]
+    """The file names of a document's downloads, from its id alone (an id is a
+    portable name already: only a very long one needs the rule again)."""
+    names = [id_ + EXTENSIONS[fmt] for fmt in FORMATS]
+    return names if len(id_) < 200 else [portable_segment(name) for name in names]
 
 
 # --- from a document -----------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -183,15 +184,28 @@ def _authors(doc: Document) -> tuple[str, ...]:
 def csv_bytes(rows: Iterable[Row]) -> bytes:
     """The rows as CSV for spreadsheets: RFC 4180 (quoted where needed, CRLF),
     UTF-8 with a BOM, without which Excel reads Chinese as mojibake; no text."""
+    return csv_file([csv_line(r) for r in rows])
+
+
+def csv_line(r: Row) -> str:
+    """One row's CSV line: a document's line is made once a build, whatever
+    files (the whole archive, its categories, its publication) hold it."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_FIELDS)
-    for r in rows:
-        writer.writerow(
-            LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v
-            for v in (getattr(r, name) for name in CSV_FIELDS)
-        )
-    return out.getvalue().encode("utf-8-sig")
+    csv.writer(out, lineterminator="\r\n").writerow(
+        [LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v for v in _values(r)]
+    )
+    return out.getvalue()
+
+
+_values = operator.attrgetter(*CSV_FIELDS)
+
+
+def csv_file(lines: Sequence[str]) -> bytes:
+    """The CSV file of these `csv_line`s, header first."""
+    return (_HEADER + "".join(lines)).encode("utf-8-sig")
+
+
+_HEADER = ",".join(CSV_FIELDS) + "\r\n"  # the field names need no quoting
 
 
 # JSON allows these two in strings, but readers that split lines the way

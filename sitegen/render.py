@@ -224,9 +224,9 @@ def _days(docs: list[Document]) -> tuple[int, ...]:
     return tuple(doc.date.toordinal() for doc in docs)
 
 
-def _other_years(day: DayNode, days: dict[dt.date, DayNode]) -> list[Link]:
+def _other_years(day: DayNode, days: dict[dt.date, DayNode], years: list[int]) -> list[Link]:
     """The same day in the archive's other years: how the event stood a year apart."""
-    same = timeline.same_day_other_years(dt.date(day.year, day.month, day.day), days.keys())
+    same = timeline.same_day_other_years(dt.date(day.year, day.month, day.day), days, years)
     return [Link(days[other].name, days[other].url) for other in same]
 
 
@@ -317,6 +317,7 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
     days = {
         dt.date(d.year, d.month, d.day): d for y in catalog.years for m in y.months for d in m.days
     }
+    years = sorted(y.year for y in catalog.years)
     for year in catalog.years:
         year_entry = date_entry(year)
         pages += _paginate(
@@ -339,7 +340,7 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                     "day",
                     day.name,
                     children=[],
-                    other_years=_other_years(day, days),
+                    other_years=_other_years(day, days, years),
                 )
     pages.append(
         Page(

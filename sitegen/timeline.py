@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -224,14 +224,20 @@ def _month_name(month: dt.date, step: int) -> str:
     )
 
 
-def same_day_other_years(day: dt.date, days_with_documents: Collection[dt.date]) -> list[dt.date]:
+def same_day_other_years(
+    day: dt.date, days_with_documents: Collection[dt.date], years: Iterable[int] | None = None
+) -> list[dt.date]:
     """The same month and day in the archive's other years that have documents,
     oldest first. February 29 is February 28 in a common year: a reader asks
     what happened at that time a year before, and a day off says more than
-    nothing (the link shows its date)."""
-    years = sorted({d.year for d in days_with_documents} - {day.year})
+    nothing (the link shows its date). `years`, the archive's, saves finding
+    them in `days_with_documents` for each of a thousand day pages."""
+    if years is None:
+        years = sorted({d.year for d in days_with_documents})
     found = []
-    for year in years:
+    for year in sorted(years):
+        if year == day.year:
+            continue
         try:
             other = day.replace(year=year)
         except ValueError:  # February 29 in a common year
