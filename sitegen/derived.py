@@ -258,8 +258,10 @@ def write_exports(
         return b"".join(lines)
 
     everything = catalog.documents
-    derived.write(f"data/{CSV}", "data", ["csv", *everything], lambda: csv(everything))
-    derived.write(JSONL, "data", ["jsonl", *everything], jsonl)
+    # One key for both files: the documents in order (their digests are memoised).
+    held = derived.prints.value(everything)
+    derived.write_keyed(f"data/{CSV}", "data", _key(derived, b"csv", held), lambda: csv(everything))
+    derived.write_keyed(JSONL, "data", _key(derived, b"jsonl", held), jsonl)
     subsets = []
     for node in catalog.all_categories:
         subsets.append(
@@ -300,6 +302,14 @@ def write_exports(
 
 
 CSV, JSONL = "documents.csv", "data/documents.jsonl"
+
+
+def _key(derived: Derived, kind: bytes, held: bytes) -> bytes:
+    """A data file's key: what it is, what it holds, and the render key."""
+    salt = derived.prints.render_key.encode()
+    return hashlib.blake2b(kind + b"\0" + held + b"\0" + salt, digest_size=16).digest()
+
+
 _ID_FIELD = b'{"id":"'  # how `export.jsonl_line` begins: the id comes first
 
 
