@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from sitegen.redirects import Redirect, netlify_redirects, redirect_page
 from sitegen.render import Page
 from sitegen.sources.document import Document
 from sitegen.sources.markup import plain_text
-from sitegen.writer import Writer
+from sitegen.writer import INTERNAL, Writer
 
 
 def plan_search(
@@ -240,11 +242,17 @@ def write_exports(
     extracting 10,000 texts again took most of a second.
     """
     made: dict[str, str] = {}
+    lines_file = derived.writer.output / INTERNAL / "data-csv.pickle"
 
     def csv(docs: list[Document]) -> bytes:
-        for doc in docs:
-            if doc.source not in made:
-                made[doc.source] = export.csv_line(export.row(doc, config.base_url, _no_text))
+        if not made:  # the last build's lines, for the documents an edit left alone
+            kept = _load_lines(lines_file) if same_key else {}
+            for doc in everything:
+                line = kept.get(doc.source) if doc.source not in edited else None
+                if line is None:
+                    line = export.csv_line(export.row(doc, config.base_url, _no_text))
+                made[doc.source] = line
+            _save_lines(lines_file, made)
         return export.csv_file([made[doc.source] for doc in docs])
 
     def jsonl() -> bytes:
@@ -311,6 +319,26 @@ def _key(derived: Derived, kind: bytes, held: bytes) -> bytes:
 
 
 _ID_FIELD = b'{"id":"'  # how `export.jsonl_line` begins: the id comes first
+
+
+def _load_lines(path: Path) -> dict[str, str]:
+    """The CSV lines the last build made, by source (none if unreadable)."""
+    try:
+        with path.open("rb") as handle:
+            lines = pickle.load(handle)  # noqa: S301 - our own file, in our own output
+    except Exception:  # missing, cut short or from another version: made anew
+        return {}
+    return lines if isinstance(lines, dict) else {}
+
+
+def _save_lines(path: Path, lines: dict[str, str]) -> None:
+    """Keep this build's CSV lines for the next (written whole, then moved in)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}")
+    try:
+        tmp.write_bytes(pickle.dumps(lines, protocol=5))
+        os.replace(tmp, path)
+    except OSError:  # only the next build's speed depends on it
+        tmp.unlink(missing_ok=True)
 
 
 def _no_text(_html: str) -> str:

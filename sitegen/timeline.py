@@ -46,7 +46,9 @@ def bars(
     otherwise stretch the chart over decades of weeks). Every day, week or
     month of the span has its bar, empty ones too, so gaps show as gaps.
 
-    A day bar leads to its day page (`day_url`), so its count is that page's.
+    A day bar leads to its day page (`day_url`): on the home page its count is that
+    page's; a category's, tag's or publication's bar counts its own documents, and
+    the day page it leads to lists the whole archive's of that day.
     A week bar leads to the day page of its first day with documents: a week
     may straddle two months, and its first day is where its documents begin
     (the month page is paginated, and a week's first documents may be on its
