@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -60,9 +61,12 @@ class Citable:
             raise ValueError(f"unknown kind of document to cite: {self.kind!r}")
 
 
+@functools.lru_cache(maxsize=16)
 def _tidy(c: Citable) -> Citable:
     """`c` with every text on one line: titles and names come from scrapes,
-    and a line break would end a RIS field or split a citation."""
+    and a line break would end a RIS field or split a citation. Each format
+    tidies what it is given; a document's five are made together, so the
+    last few are remembered (a Citable is frozen, so it is its own key)."""
     changes = {
         f.name: " ".join(value.split())
         for f in dataclasses.fields(c)
@@ -465,7 +469,7 @@ def download_files(c: Citable) -> dict[str, bytes]:
     texts = {
         "bibtex": bibtex(c),
         "ris": ris(c),
-        "csl-json": json.dumps([csl_json(c)], ensure_ascii=False, indent=1) + "\n",
+        "csl-json": json.dumps([csl_json(c)], ensure_ascii=False) + "\n",  # C encoder: no indent
     }
     return {download_name(c, fmt): text.encode("utf-8") for fmt, text in texts.items()}
 
