@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from sitegen.urls import absolute, portable_segment, short_hash
 
@@ -398,13 +399,6 @@ def download_name(c: Citable, fmt: str) -> str:
     return portable_segment(c.id + EXTENSIONS[fmt])
 
 
-def download_names(id_: str) -> list[str]:
-    """The file names of a document's downloads, from its id alone (an id is a
-    portable name already: only a very long one needs the rule again)."""
-    names = [id_ + EXTENSIONS[fmt] for fmt in FORMATS]
-    return names if len(id_) < 200 else [portable_segment(name) for name in names]
-
-
 # --- from a document -----------------------------------------------------------
 
 _KIND_OF = MappingProxyType(
@@ -452,26 +446,32 @@ class Citation:
 
     gbt7714: str
     apa: tuple[Run, ...]
-    downloads: tuple[tuple[str, str], ...]  # (format name, site-relative URL of the file)
+    downloads: tuple[tuple[str, str, str], ...]  # (format name, file name, data: URL)
 
 
-FORMATS = MappingProxyType({"bibtex": "BibTeX", "ris": "RIS", "csl-json": "CSL-JSON"})
+FORMATS = MappingProxyType(
+    {
+        "bibtex": ("BibTeX", "application/x-bibtex"),
+        "ris": ("RIS", "application/x-research-info-systems"),
+        "csl-json": ("CSL-JSON", "application/vnd.citationstyles.csl+json"),
+    }
+)
 
 
-def citation(c: Citable, folder: str) -> Citation:
-    """The citation block; the downloads are files in `folder` (`download_files`)."""
-    downloads = tuple((name, folder + download_name(c, fmt)) for fmt, name in FORMATS.items())
-    return Citation(gbt7714(c), apa_runs(c), downloads)
-
-
-def download_files(c: Citable) -> dict[str, bytes]:
-    """Each download's file name and bytes: what a reference manager imports."""
+def citation(c: Citable) -> Citation:
+    """The citation block; each download a `data:` URL of a type browsers only
+    save (`urls.INERT_DATA`): a file per document and format would triple an
+    archive's files, and a page saved for later keeps its citations."""
     texts = {
         "bibtex": bibtex(c),
         "ris": ris(c),
-        "csl-json": json.dumps([csl_json(c)], ensure_ascii=False) + "\n",  # C encoder: no indent
+        "csl-json": json.dumps([csl_json(c)], ensure_ascii=False) + "\n",
     }
-    return {download_name(c, fmt): text.encode("utf-8") for fmt, text in texts.items()}
+    downloads = tuple(
+        (name, download_name(c, fmt), f"data:{media};charset=utf-8,{quote(texts[fmt])}")
+        for fmt, (name, media) in FORMATS.items()
+    )
+    return Citation(gbt7714(c), apa_runs(c), downloads)
 
 
 def of_site(doc: Any, config: Any) -> Citable:

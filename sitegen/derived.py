@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sitegen import cite, export, feeds, search, urls
+from sitegen import export, feeds, search, urls
 from sitegen.cache import BuildState, Fingerprints
 from sitegen.catalog import Catalog
 from sitegen.config import Config
@@ -202,8 +202,7 @@ def write_redirects(derived: Derived, redirects: list[Redirect], config: Config)
 def write_id_pages(
     writer: Writer, catalog: Catalog, config: Config, edited: set[str], same_key: bool
 ) -> list[str]:
-    """`/id/<id>/` for every document: a redirect page to wherever it is now,
-    and beside it the document's citation downloads (`cite.download_files`).
+    """`/id/<id>/` for every document: a redirect page to wherever it is now.
 
     The id/ folder is this function's alone (`Writer.claim_tree`), and a page
     is made again only for a document that changed (its URL and title are in
@@ -219,11 +218,8 @@ def write_id_pages(
         rel = folder + "index.html"
         if same_key and doc.source not in edited and rel in previous:
             kept.append(rel)
-            kept += [folder + name for name in cite.download_names(doc.id)]
             continue
         writer.place(rel, redirect_page(Redirect(folder, doc.url, doc.title), config))
-        for name, data in cite.download_files(cite.of_site(doc, config)).items():
-            writer.place(folder + name, data)
     writer.keep_placed(kept)
     return []
 

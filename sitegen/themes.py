@@ -101,7 +101,7 @@ def make_environment(config: Config, compiled: Path | None = None) -> jinja2.Env
         ),
         abs_url=_Linker(lambda url: urls.absolute(url, config.base_url)),
         # A citation names the permanent address, /id/<id>/, which never moves.
-        cite=lambda post: cite.citation(cite.of_site(post, config), f"id/{post.id}/"),
+        cite=lambda post: cite.citation(cite.of_site(post, config)),
         cached=_Fragments(),
         timeline=lambda days, title: Markup(_timeline(days, title, config)),
     )

@@ -50,14 +50,24 @@ def safe_url(value: str, attribute: str = "href") -> str | None:
 _NAMES_CODE = re.compile("script|data", re.IGNORECASE)
 
 
+# `data:` files a browser only saves or shows as text, never runs: a document's
+# citation downloads (`cite.citation`), which then need no file of their own.
+INERT_DATA = re.compile(
+    r"data:(?:text/plain|application/x-bibtex|application/x-research-info-systems"
+    r"|application/vnd\.citationstyles\.csl\+json)[;,]"
+)
+
+
 def runs_code(value: str) -> bool:
     """True for a URL a browser would run, wherever it stands (`javascript:`,
     `vbscript:`, a `data:` document): what no text may become in a link."""
     if ":" not in value or ("&" not in value and not _NAMES_CODE.search(value)):
         return False
     spelled = _spelled(value)
-    return spelled.startswith(("javascript:", "vbscript:", "data:")) and not _DATA_IMAGE.match(
-        spelled
+    return (
+        spelled.startswith(("javascript:", "vbscript:", "data:"))
+        and not _DATA_IMAGE.match(spelled)
+        and not INERT_DATA.match(spelled)
     )
 
 

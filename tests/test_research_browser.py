@@ -150,15 +150,16 @@ def test_citation_downloads_and_reference_text(page, site, sample_output):
     assert doc["archive_url"] in gbt and "[引用日期]" in gbt
     assert doc["archive_url"] in page.text_content(".cite-text[data-style=apa]")
     links = page.eval_on_selector_all(
-        ".cite-downloads a[download]", "as => as.map(a => [a.textContent, a.href])"
+        ".cite-downloads a[download]", "as => as.map(a => [a.textContent, a.download])"
     )
     assert [name for name, _ in links] == ["BibTeX", "RIS", "CSL-JSON"]
     bodies = {}
-    for name, href in links:
-        assert f"/id/{doc['id']}/" in href, href
-        response = page.request.get(href)
-        assert response.status == 200, (name, href)
-        bodies[name] = response.body().decode("utf-8")
+    for name, filename in links:  # clicked as a reader would: the browser saves a file
+        assert filename.startswith(doc["id"] + "."), filename
+        with page.expect_download() as saving:
+            page.click(f".cite-downloads a:text-is('{name}')")
+        assert saving.value.suggested_filename == filename
+        bodies[name] = Path(saving.value.path()).read_bytes().decode("utf-8")
     assert bodies["BibTeX"].startswith("@")
     assert bodies["RIS"].startswith("TY  - ") and bodies["RIS"].endswith("ER  - \r\n")
     assert f"TI  - {title}\r\n" in bodies["RIS"]
