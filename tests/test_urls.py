@@ -238,3 +238,20 @@ def test_a_site_with_windows_names_builds_the_same_everywhere(make_site, build_s
     assert len(changed) == 2
     assert any("content/con.md" in w and "'CON-'" in w for w in changed)
     assert any("content/aux.md" in w and "'aux-'" in w for w in changed)
+
+
+@pytest.mark.parametrize(
+    ("url", "runs"),
+    [
+        ("data:application/x-bibtex;charset=utf-8,%40article", False),
+        ("data:application/x-research-info-systems;charset=utf-8,TY", False),
+        ("data:application/vnd.citationstyles.csl+json;charset=utf-8,%5B", False),
+        ("data:text/html;charset=utf-8,<script>", True),
+        ("data:application/x-bibtex-but-html,<script>", True),
+        ("DATA:image/svg+xml,<svg onload=alert(1)>", False),  # an image only: see safe_url
+    ],
+)
+def test_only_citation_downloads_and_images_are_data_urls_that_run_nothing(url, runs):
+    from sitegen.urls import runs_code
+
+    assert runs_code(url) is runs
