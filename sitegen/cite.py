@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
-from urllib.parse import quote
 
 from sitegen.urls import absolute, portable_segment, short_hash
 
@@ -458,6 +457,12 @@ FORMATS = MappingProxyType(
 )
 
 
+# What a data: URL's text must not hold as it is: `%` starts an escape, `#` the
+# fragment, and URL parsers drop line breaks and tabs. Everything else (Chinese
+# too) stands as written, and the page escapes it as any attribute.
+_DATA = str.maketrans({"%": "%25", "#": "%23", "\n": "%0A", "\r": "%0D", "\t": "%09", " ": "%20"})
+
+
 def citation(c: Citable) -> Citation:
     """The citation block; each download a `data:` URL of a type browsers only
     save (`urls.INERT_DATA`): a file per document and format would triple an
@@ -468,7 +473,7 @@ def citation(c: Citable) -> Citation:
         "csl-json": json.dumps([csl_json(c)], ensure_ascii=False) + "\n",
     }
     downloads = tuple(
-        (name, download_name(c, fmt), f"data:{media};charset=utf-8,{quote(texts[fmt])}")
+        (name, download_name(c, fmt), f"data:{media};charset=utf-8,{texts[fmt].translate(_DATA)}")
         for fmt, (name, media) in FORMATS.items()
     )
     return Citation(gbt7714(c), apa_runs(c), downloads)
