@@ -460,7 +460,13 @@ FORMATS = MappingProxyType(
 # What a data: URL's text must not hold as it is: `%` starts an escape, `#` the
 # fragment, and URL parsers drop line breaks and tabs. Everything else (Chinese
 # too) stands as written, and the page escapes it as any attribute.
-_DATA = str.maketrans({"%": "%25", "#": "%23", "\n": "%0A", "\r": "%0D", "\t": "%09", " ": "%20"})
+_DATA = (("%", "%25"), ("#", "%23"), ("\n", "%0A"), ("\r", "%0D"), ("\t", "%09"), (" ", "%20"))
+
+
+def _data_text(text: str) -> str:
+    for character, escaped in _DATA:  # str.replace: translate() goes character by character
+        text = text.replace(character, escaped)
+    return text
 
 
 def citation(c: Citable) -> Citation:
@@ -473,7 +479,7 @@ def citation(c: Citable) -> Citation:
         "csl-json": json.dumps([csl_json(c)], ensure_ascii=False) + "\n",
     }
     downloads = tuple(
-        (name, download_name(c, fmt), f"data:{media};charset=utf-8,{texts[fmt].translate(_DATA)}")
+        (name, download_name(c, fmt), f"data:{media};charset=utf-8,{_data_text(texts[fmt])}")
         for fmt, (name, media) in FORMATS.items()
     )
     return Citation(gbt7714(c), apa_runs(c), downloads)
