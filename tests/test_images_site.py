@@ -320,6 +320,12 @@ def test_the_page_shows_every_image_with_the_image_host_stopped(make_site, host)
                 asked: list[str] = []
                 page.on("request", lambda request: asked.append(request.url))
                 page.goto(site_url + PAGE, wait_until="load")
+                # Images below the fold are lazy: a reader scrolling to them loads them.
+                page.evaluate(
+                    """() => Promise.all([...document.images].map(i => {
+                        i.scrollIntoView(); return i.decode().catch(() => null);
+                    }))"""
+                )
                 shown = page.evaluate(
                     """() => [...document.images].map(i => ({
                         src: i.currentSrc || i.src, complete: i.complete, width: i.naturalWidth
