@@ -194,11 +194,14 @@ def _paginate(
     timeline: bool = False,
     **extra: Any,
 ) -> list[Page]:
-    """The pages of a list; with `timeline`, the first one also gets the day
-    (as an ordinal, a cheap value to fingerprint) of each of its documents,
-    which the theme draws with `timeline(days, title)`."""
+    """The pages of a list; with `timeline`, the first one of a list longer than
+    a page also gets the day (as an ordinal, a cheap value to fingerprint) of
+    each of its documents, which the theme draws with `timeline(days, title)`."""
     per_page = paging.per_page
     total = max(1, math.ceil(len(docs) / per_page))
+    # A list of one page shows all its dates already; a chart of a few bars
+    # over years says nothing more (and each took a millisecond to draw).
+    drawn = timeline and total > 1
     pages = []
     for number in range(1, total + 1):
         url = urls.paged(base_url, number, paging.folder)
@@ -212,7 +215,7 @@ def _paginate(
                     "posts": docs[(number - 1) * per_page : number * per_page],
                     "paginator": Paginator(number, total, len(docs), base_url, paging.folder),
                     "heading": title,
-                    **({"timeline_days": _days(docs)} if timeline and number == 1 else {}),
+                    **({"timeline_days": _days(docs)} if drawn and number == 1 else {}),
                     **extra,
                 },
             )
@@ -359,7 +362,9 @@ def plan_pages(catalog: Catalog, config: Config) -> list[Page]:
                 {
                     "publication": publication_entry(pub),
                     "calendar": publication_calendar(pub),
-                    "timeline_days": _days(pub.articles or pub.issues),
+                    "timeline_days": _days(shown)
+                    if len(shown := pub.articles or pub.issues) > per.per_page
+                    else (),
                     "data_csv": "data/"
                     + export.subset_path("publications", [pub.url.rstrip("/").rpartition("/")[2]]),
                 },
