@@ -197,9 +197,7 @@ def assign_urls(
         elif config.hexo_permalink:
             url = _hexo_url(doc, config.permalink, config, abbrlinks.get(doc.source))
         else:
-            slug = doc.slug or slugify(doc.title, style, limit)
-            first_category = doc.category_paths[0] if doc.category_paths else ()
-            url = urls.permalink(config.permalink, doc.date, slug, first_category)
+            url = _sitegen_url(doc, config.permalink, config)
         wanted[url.casefold()].append((doc, url))
     taken = set(wanted)
     result: dict[str, str] = {}
@@ -223,6 +221,13 @@ def assign_urls(
             )
             result[doc.source] = new_url
     return result, warnings
+
+
+def _sitegen_url(doc: Document, pattern: str, config: Config) -> str:
+    """A post's URL under one of sitegen's `{year}/…/{slug}/` patterns."""
+    slug = doc.slug or slugify(doc.title, config.slug_style, config.slug_max_length)
+    first_category = doc.category_paths[0] if doc.category_paths else ()
+    return urls.permalink(pattern, doc.date, slug, first_category)
 
 
 def _hexo_url(doc: Document, pattern: str, config: Config, abbrlink: str | None) -> str:
@@ -249,16 +254,7 @@ def old_urls(catalog: Catalog, config: Config, pattern: str) -> dict[str, str]:
     Hexo one, with Hexo's own category slugs, or one of sitegen's `{}` ones."""
     ordered = sorted(catalog.listed, key=lambda d: d.source)
     if "{" in pattern:
-        style, limit = config.slug_style, config.slug_max_length
-        return {
-            d.source: urls.permalink(
-                pattern,
-                d.date,
-                d.slug or slugify(d.title, style, limit),
-                d.category_paths[0] if d.category_paths else (),
-            )
-            for d in ordered
-        }
+        return {d.source: _sitegen_url(d, pattern, config) for d in ordered}
     abbrlinks = _abbrlinks(ordered, config, []) if ":abbrlink" in pattern else {}
     result = {}
     for doc in ordered:
@@ -296,7 +292,7 @@ def _abbrlinks(ordered: list[Document], config: Config, warnings: list[ContentWa
     """hexo-abbrlink's `:abbrlink` of each post in source order: its own front matter's,
     else the CRC of its title, bumped past a value already taken (with a warning:
     Hexo itself publishes one of two such posts and silently loses the other)."""
-    posts = [d for d in ordered if not d.is_issue and d.kind != "page"]
+    posts = [d for d in ordered if d.listed]
     given = [d.meta.get("abbrlink") for d in posts]
     links = hexo.abbrlinks(
         [hexo.js_string(d.meta.get("title_as_written", d.title)) for d in posts],
@@ -460,7 +456,7 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         docs = [_as_page(d) for d in docs]
     docs, id_warnings = _unique_ids(docs, config)
     placed = sorted(docs, key=_order, reverse=True)
-    unlinked = [d for d in placed if not d.is_issue and d.kind != "page"]
+    unlinked = [d for d in placed if d.listed]
     roots, category_index = _category_nodes(unlinked, config)
     tag_index = _tag_nodes(unlinked, config)
     url_of, warnings = assign_urls(docs, config)
@@ -484,10 +480,9 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
                     "fix the path or re-import the original",
                 )
             )
-        issue = doc.is_issue
         categories, lists = (
             ((), ())
-            if issue or doc.kind == "page"
+            if not doc.listed
             else filed.get(doc.category_paths)
             or _file_under(doc.category_paths, category_index, category_links, filed)
         )
@@ -504,11 +499,11 @@ def make_catalog(docs: list[Document], config: Config, static_files: set[str]) -
         documents.append(linked)
         for documents_of_category in lists:
             documents_of_category.append(linked)
-        if not issue and doc.kind != "page":
+        if doc.listed:
             for name in doc.tag_names:
                 tag_index[name].documents.append(linked)
 
-    listed = [d for d in documents if not d.is_issue and d.kind != "page"]
+    listed = [d for d in documents if d.listed]
     years = _date_nodes(listed, config.archive_dir)
     for doc in reversed(documents):  # oldest first
         pub = pubs.get(doc.publication_name)

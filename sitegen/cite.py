@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from sitegen.urls import absolute, portable_segment, short_hash
+from sitegen.urls import absolute, id_url, portable_segment, short_hash
 
 KINDS = frozenset({"newspaper", "periodical", "web", "post"})
 ACCESS_PLACEHOLDER = (
@@ -488,5 +488,5 @@ def citation(c: Citable) -> Citation:
 def of_site(doc: Any, config: Any) -> Citable:
     """A document of this site as a citation names it: at its permanent
     address, /id/<id>/, which no retitle or move changes."""
-    archive_url = absolute(f"id/{doc.id}/", config.base_url)
+    archive_url = absolute(id_url(doc.id), config.base_url)
     return citable(doc, archive_url, config.title, config.language)

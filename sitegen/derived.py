@@ -214,7 +214,7 @@ def write_id_pages(
     previous = writer.previous or set()
     kept = []
     for doc in catalog.documents:
-        folder = f"id/{doc.id}/"
+        folder = urls.id_url(doc.id)
         rel = folder + "index.html"
         if same_key and doc.source not in edited and rel in previous:
             kept.append(rel)

@@ -157,7 +157,7 @@ def row(doc: Document, base_url: str, text_of: Callable[[str], str]) -> Row:
         categories=tuple("/".join(path) for path in doc.category_paths),
         tags=doc.tag_names,
         source_sha256=_text(meta.get("source_sha256")),
-        archive_url=urls.absolute(f"id/{doc.id}/", base_url),
+        archive_url=urls.absolute(urls.id_url(doc.id), base_url),
         text=text_of(doc.html),
     )
 

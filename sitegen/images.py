@@ -991,11 +991,11 @@ def localise(html_text: str, cover: str, manifest: Manifest) -> tuple[str, str]:
     if not manifest.records:
         return html_text, cover
     local_cover = manifest.local_path(cover) if cover else None
-    if "<img" not in html_text:
-        return html_text, "/" + local_cover if local_cover else cover
-    return _IMG_TAG.sub(lambda m: _local_tag(m.group(), manifest), html_text), (
-        "/" + local_cover if local_cover else cover
-    )
+    if local_cover:
+        cover = "/" + local_cover
+    if "<img" in html_text:
+        html_text = _IMG_TAG.sub(lambda m: _local_tag(m.group(), manifest), html_text)
+    return html_text, cover
 
 
 def _local_tag(tag: str, manifest: Manifest) -> str:

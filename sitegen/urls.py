@@ -199,6 +199,11 @@ def day_url(year: int, month: int, day: int, folder: str = "archives") -> str:
     return f"{folder}/{year:04d}/{month:02d}/{day:02d}/"
 
 
+def id_url(doc_id: str) -> str:
+    """A document's permanent address: it leads to its page wherever that is."""
+    return f"id/{doc_id}/"
+
+
 def publication_url(slug: str) -> str:
     return f"publications/{portable_segment(slug)}/"
 

@@ -111,6 +111,12 @@ class Document:
         return self.kind == "issue"
 
     @property
+    def listed(self) -> bool:
+        """Whether lists show it: not an issue (its publication does), nor a
+        page standing on its own (a Hexo site's about page)."""
+        return self.kind != "issue" and self.kind != "page"
+
+    @property
     def content(self) -> SafeHTML:
         """The body, marked safe: it was sanitised, so templates need no |safe."""
         return SafeHTML(self.html)
