@@ -24,7 +24,6 @@ from sitegen.config import Config
 from sitegen.redirects import Redirect, netlify_redirects, redirect_page
 from sitegen.render import Page
 from sitegen.sources.document import Document
-from sitegen.sources.markup import plain_text
 from sitegen.writer import INTERNAL, Writer
 
 
@@ -232,22 +231,25 @@ def write_exports(
     and per publication, and datapackage.json describing them.
 
     Each file is made again only when a document it holds changed (or the
-    render key did). A row is made once per build, its text only for the
-    JSONL; and an edit keeps the JSONL lines of the documents it left alone
-    from the last build's file (`edited`: sources whose fingerprint changed):
-    extracting 10,000 texts again took most of a second.
+    render key did). A row is made once per build, for both files; and an
+    edit keeps the CSV and JSONL lines of the documents it left alone from
+    the last build (`edited`: sources whose fingerprint changed).
     """
     made: dict[str, str] = {}
+    rows: dict[str, export.Row] = {}
     lines_file = derived.writer.output / INTERNAL / "data-csv.pickle"
+
+    def row(doc: Document) -> export.Row:
+        if doc.source not in rows:
+            rows[doc.source] = export.row(doc, config.base_url)
+        return rows[doc.source]
 
     def csv(docs: list[Document]) -> bytes:
         if not made:  # the last build's lines, for the documents an edit left alone
             kept = _load_lines(lines_file) if same_key else {}
             for doc in everything:
                 line = kept.get(doc.source) if doc.source not in edited else None
-                if line is None:
-                    line = export.csv_line(export.row(doc, config.base_url, _no_text))
-                made[doc.source] = line
+                made[doc.source] = export.csv_line(row(doc)) if line is None else line
             _save_lines(lines_file, made)
         return export.csv_file([made[doc.source] for doc in docs])
 
@@ -256,9 +258,7 @@ def write_exports(
         lines = []
         for doc in catalog.documents:
             line = kept.get(doc.id) if doc.source not in edited else None
-            if line is None:
-                line = export.jsonl_line(export.row(doc, config.base_url, plain_text))
-            lines.append(line)
+            lines.append(export.jsonl_line(row(doc)) if line is None else line)
         return b"".join(lines)
 
     everything = catalog.documents
@@ -335,10 +335,6 @@ def _save_lines(path: Path, lines: dict[str, str]) -> None:
         os.replace(tmp, path)
     except OSError:  # only the next build's speed depends on it
         tmp.unlink(missing_ok=True)
-
-
-def _no_text(_html: str) -> str:
-    return ""  # a CSV row has no text: the JSONL makes its own
 
 
 def _previous_lines(path: Path) -> dict[str, bytes]:

@@ -13,7 +13,7 @@ import io
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -136,8 +136,8 @@ FIELDS = tuple(f.name for f in fields(Row))
 CSV_FIELDS = tuple(name for name in FIELDS if name != "text")
 
 
-def row(doc: Document, base_url: str, text_of: Callable[[str], str]) -> Row:
-    """`doc` as a Row; `text_of` turns its sanitised HTML into plain text.
+def row(doc: Document, base_url: str) -> Row:
+    """`doc` as a Row, its text the one read with it (`Document.text`).
 
     An article's issue is the issue document the catalog linked it to, else
     the issue its front matter names; an issue is its own.
@@ -158,7 +158,7 @@ def row(doc: Document, base_url: str, text_of: Callable[[str], str]) -> Row:
         tags=doc.tag_names,
         source_sha256=_text(meta.get("source_sha256")),
         archive_url=urls.absolute(urls.id_url(doc.id), base_url),
-        text=text_of(doc.html),
+        text=doc.text,
     )
 
 

@@ -18,7 +18,7 @@ import pytest
 from sitegen import export
 from sitegen.catalog import with_links
 from sitegen.sources.document import Document, Link, parse_document
-from sitegen.sources.markup import Markup, plain_text
+from sitegen.sources.markup import Markup
 
 SH = ZoneInfo("Asia/Shanghai")
 BASE = "https://example.org/archive/"
@@ -93,7 +93,7 @@ def docs() -> list[Document]:
 
 @pytest.fixture
 def rows(docs: list[Document]) -> list[export.Row]:
-    return [export.row(d, BASE, plain_text) for d in docs]
+    return [export.row(d, BASE) for d in docs]
 
 
 def test_a_row_holds_what_the_document_says(docs, rows):
@@ -126,7 +126,7 @@ def test_a_row_holds_what_the_document_says(docs, rows):
 
 def test_an_unlinked_article_names_the_issue_its_front_matter_names(docs):
     unlinked = with_links(docs[0], issue=None)
-    assert export.row(unlinked, BASE, plain_text).issue == "总第8491期"
+    assert export.row(unlinked, BASE).issue == "总第8491期"
 
 
 def test_field_docs_describe_every_field_in_order():
@@ -200,9 +200,9 @@ def test_jsonl_is_its_cached_lines_joined(rows):
 
 
 def test_a_line_separator_in_a_title_does_not_split_the_record(docs):
-    r = export.row(
-        with_links(docs[1], title="上\u2028下\u2029完", html="<p>甲\u2028乙</p>"), BASE, plain_text
-    )
+    title, text = "上\u2028下\u2029完", "甲\u2028乙"
+    odd = with_links(docs[1], title=title, html=f"<p>{text}</p>", text=text)
+    r = export.row(odd, BASE)
     line = export.jsonl_line(r)
     assert len(line.decode().splitlines()) == 1
     assert json.loads(line)["title"] == "上\u2028下\u2029完"

@@ -105,6 +105,9 @@ class Document:
     notes: tuple[tuple[str, int, str], ...] = ()
     id: str = ""  # stable through retitles and moves (see `sitegen.ids`); unique once catalogued
     id_from_path: bool = False  # the one id form a move changes: `sitegen ids` writes it down
+    # The body as plain text, made once as it is read (in parallel, and kept in
+    # the cache): the excerpt, the search index and the JSONL export all read it.
+    text: str = ""
 
     @property
     def is_issue(self) -> bool:
@@ -332,7 +335,8 @@ def parse_document(
     description = _text(meta.get("description"))
     if "<" in description:  # scraped summaries hold markup: a description is its text
         description = plain_text(sanitise(description))
-    description = description or excerpt(plain_text(html))
+    text = plain_text(html)
+    description = description or excerpt(text)
     draft = _flag(meta.get("draft")) or ("published" in meta and not _flag(meta.get("published")))
     cover = next(
         (_text(meta[k]) for k in ("cover", "headimg", "thumbnail") if _text(meta.get(k))), ""
@@ -356,6 +360,7 @@ def parse_document(
         date=date,
         updated=date_of("updated"),
         html=html,
+        text=text,
         source_sha=sha,
         category_paths=category_paths(meta.get("categories") or meta.get("category")),
         tag_names=tag_names(meta.get("tags") or meta.get("tag")),
