@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from markupsafe import Markup
+
 from sitegen.urls import absolute, id_url, portable_segment, short_hash
 
 KINDS = frozenset({"newspaper", "periodical", "web", "post"})
@@ -67,13 +69,19 @@ def _tidy(c: Citable) -> Citable:
     and a line break would end a RIS field or split a citation. Each format
     tidies what it is given; a document's five are made together, so the
     last few are remembered (a Citable is frozen, so it is its own key)."""
-    changes = {
-        f.name: " ".join(value.split())
-        for f in dataclasses.fields(c)
-        if isinstance(value := getattr(c, f.name), str)
-    }
-    changes["authors"] = tuple(a for a in (" ".join(a.split()) for a in c.authors) if a)
-    return dataclasses.replace(c, **changes)
+    changes: dict[str, Any] = {}
+    for name in _TEXT_FIELDS:
+        value = getattr(c, name)
+        tidy = " ".join(value.split())
+        if tidy != value:
+            changes[name] = tidy
+    authors = tuple(a for a in (" ".join(a.split()) for a in c.authors) if a)
+    if authors != c.authors:
+        changes["authors"] = authors
+    return dataclasses.replace(c, **changes) if changes else c
+
+
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Citable) if f.type == "str")
 
 
 def _is_web(c: Citable) -> bool:
@@ -446,6 +454,14 @@ class Citation:
     gbt7714: str
     apa: tuple[Run, ...]
     downloads: tuple[tuple[str, str, str], ...]  # (format name, file name, data: URL)
+
+    @property
+    def apa_html(self) -> Markup:
+        """The APA runs as HTML, italics in `<i>`: one value for a template to
+        show, where a loop over the runs took a post page longer than the rest
+        of its citation block."""
+        italic = Markup("<i>%s</i>")
+        return Markup("").join(italic % r.text if r.italic else r.text for r in self.apa)
 
 
 FORMATS = MappingProxyType(

@@ -62,7 +62,16 @@ def bars(
     if (last - first).days + 1 <= max_bars:
         return [_day_bar(day, per_day[day], day_url) for day in _days(first, last)]
     if (_monday(last) - _monday(first)).days // 7 + 1 <= max_bars:
-        return [_week_bar(monday, per_day, day_url) for monday in _weeks(first, last)]
+        per_week: Counter[dt.date] = Counter()
+        first_days: dict[dt.date, dt.date] = {}
+        for day in sorted(per_day):
+            monday = _monday(day)
+            per_week[monday] += per_day[day]
+            first_days.setdefault(monday, day)
+        return [
+            _week_bar(monday, per_week[monday], first_days.get(monday), day_url)
+            for monday in _weeks(first, last)
+        ]
     per_month = Counter()
     for day, count in per_day.items():
         per_month[day.replace(day=1)] += count
@@ -73,11 +82,10 @@ def _day_bar(day: dt.date, count: int, day_url: Callable[[dt.date], str]) -> Bar
     return Bar(day, day, count, day_url(day) if count else None, f"{day}：{count} 篇")
 
 
-def _week_bar(monday: dt.date, per_day: Counter[dt.date], day_url: Callable[[dt.date], str]) -> Bar:
-    days = [monday + n * _ONE_DAY for n in range(7)]
-    count = sum(per_day[d] for d in days)
-    first = next((d for d in days if per_day[d]), None)
-    sunday = days[-1]
+def _week_bar(
+    monday: dt.date, count: int, first: dt.date | None, day_url: Callable[[dt.date], str]
+) -> Bar:
+    sunday = monday + 6 * _ONE_DAY
     end = f"{sunday:%m-%d}" if sunday.year == monday.year else f"{sunday}"
     label = f"{monday} – {end}：{count} 篇"
     return Bar(monday, sunday, count, day_url(first) if first else None, label)
@@ -214,6 +222,9 @@ def _ticks(bars: Sequence[Bar]) -> list[tuple[str, str]]:
 
 def _position(bars: Sequence[Bar], day: dt.date) -> float:
     """Where `day` begins, in bars from the left."""
+    span = (bars[0].end - bars[0].start).days + 1
+    if span in (1, 7):  # day and week bars are all as long: no need to look
+        return min(float(len(bars)), max(0.0, (day - bars[0].start).days / span))
     for i, bar in enumerate(bars):
         if bar.start <= day <= bar.end:
             return i + (day - bar.start).days / ((bar.end - bar.start).days + 1)
