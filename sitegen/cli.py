@@ -60,6 +60,38 @@ site_option = click.option(
 )
 
 
+POSITIVE = click.FloatRange(min=0, min_open=True)
+
+
+def fetch_options(func):
+    """The options of fetching images, shared by `images` and `import --images`."""
+    for option in reversed(
+        [
+            click.option(
+                "--workers",
+                type=click.IntRange(min=1),
+                default=4,
+                show_default=True,
+                help="downloads at once, over all hosts (one host is asked once a second)",
+            ),
+            click.option(
+                "--timeout", type=POSITIVE, default=15.0, help="seconds a connection may wait (15)"
+            ),
+            click.option(
+                "--max-mb", type=POSITIVE, default=20.0, help="largest image kept, in MB (20)"
+            ),
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="fetch from private, loopback and link-local addresses too "
+                "(a mirror you trust)",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 @main.command()
 @site_option
 @click.option(
@@ -137,6 +169,13 @@ def build(
 @click.option("--page", type=click.IntRange(min=1), default=None, help="page number")
 @click.option("--into", default=None, help="subfolder of content/ to write into")
 @click.option("--dry-run", is_flag=True, help="show what would be written, write nothing")
+@click.option(
+    "--images",
+    "keep_images",
+    is_flag=True,
+    help="then keep a copy of the images the imported documents hotlink (as `sitegen images`)",
+)
+@fetch_options
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @_friendly
 def import_(
@@ -149,9 +188,19 @@ def import_(
     page: int | None,
     into: str | None,
     dry_run: bool,
+    keep_images: bool,
+    workers: int,
+    timeout: float,
+    max_mb: float,
+    allow_private: bool,
     debug: bool,
 ) -> None:
-    """Import converted texts (newspaper pages, periodicals, web scrapes) into content/."""
+    """Import converted texts (newspaper pages, periodicals, web scrapes) into content/.
+
+    With --images, the images the written documents hotlink are then fetched
+    and kept as `sitegen images` keeps them (same options, same rules); exit
+    1 if any of them failed or was refused (the documents are written).
+    """
     import datetime as dt
 
     from sitegen.importers import ImportOptions, import_files
@@ -180,8 +229,17 @@ def import_(
         click.echo(f"{'would write' if dry_run else 'wrote'} {path}")
     if dry_run:
         reporter.info(f"{len(written)} files would be written; nothing was (--dry-run)")
-    else:
-        reporter.info(f"{len(written)} files written; run `sitegen build` to see them")
+        return
+    reporter.info(f"{len(written)} files written; run `sitegen build` to see them")
+    if keep_images:
+        config = load_config(site_dir)
+        documents = [
+            (path.relative_to(config.content_dir).as_posix(), path)
+            for path in written
+            if path.suffix == ".md"
+        ]
+        if not _keep_images(config, documents, reporter, workers, timeout, max_mb, allow_private):
+            sys.exit(1)
 
 
 SAMPLE_POST = """---
@@ -290,25 +348,9 @@ def ids(site_dir: Path, debug: bool) -> None:
     )
 
 
-POSITIVE = click.FloatRange(min=0, min_open=True)
-
-
 @main.command()
 @site_option
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=4,
-    show_default=True,
-    help="downloads at once, over all hosts (one host is asked once a second)",
-)
-@click.option("--timeout", type=POSITIVE, default=15.0, help="seconds a connection may wait (15)")
-@click.option("--max-mb", type=POSITIVE, default=20.0, help="largest image kept, in MB (20)")
-@click.option(
-    "--allow-private",
-    is_flag=True,
-    help="fetch from private, loopback and link-local addresses too (a mirror you trust)",
-)
+@fetch_options
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @_friendly
 def images(
@@ -320,35 +362,53 @@ def images(
     cover, headimg, thumbnail…), unwraps proxy forms to the original URL,
     fetches each original once (public addresses only, politely) and stores
     its bytes unchanged under their SHA-256 in content/assets/images/, with
-    the record of each URL in content/assets/images/manifest.jsonl. The next
-    build shows the stored copies.
+    the record of each URL in content/assets/images/manifest.jsonl. With
+    Pillow installed, it also makes smaller copies of each (for srcset) and a
+    preview, in content/assets/images/variants/. The next build shows the
+    stored copies.
 
     Resumable: what finished is kept even if the run is stopped (Ctrl-C); the
     next run fetches only what is not stored yet, and tries failures again.
     Exit 1 if any image failed or was refused, 0 otherwise.
     """
-    from sitegen.errors import ContentError
-    from sitegen.images import IMAGES_DIR, FetchOptions, archive_images
     from sitegen.sources.discover import discover
-    from sitegen.sources.document import decode
 
     config = load_config(site_dir)
     reporter = ConsoleReporter()
     files, warnings = discover(config.content_dir, config.exclude, config.hexo)
     for warning in warnings:
         reporter.warning(warning)
+    documents = [(item.rel, item.path) for item in files if item.is_document]
+    if not _keep_images(config, documents, reporter, workers, timeout, max_mb, allow_private):
+        sys.exit(1)
 
-    def documents():
-        for item in files:
-            if not item.is_document:
-                continue
-            where = f"{config.content}/{item.rel}"
+
+def _keep_images(
+    config,
+    documents: list[tuple[str, Path]],
+    reporter: ConsoleReporter,
+    workers: int,
+    timeout: float,
+    max_mb: float,
+    allow_private: bool,
+) -> bool:
+    """Fetch and keep the images of `documents` (path under content/, file),
+    make their smaller copies, and say what happened; False if any image
+    failed or was refused."""
+    from sitegen.errors import ContentError
+    from sitegen.images import IMAGES_DIR, FetchOptions, archive_images
+    from sitegen.sources.document import decode
+    from sitegen.variants import add_variants
+
+    def texts():
+        for rel, path in documents:
+            where = f"{config.content}/{rel}"
             try:
-                yield where, decode(item.path.read_bytes(), where)
+                yield where, decode(path.read_bytes(), where)
             except ContentError as exc:
                 reporter.warning(f"{exc} (its images are skipped)")
 
-    options = FetchOptions(
+    fetching = FetchOptions(
         timeout=timeout,
         max_bytes=int(max_mb * 1024 * 1024),
         workers=workers,
@@ -356,7 +416,8 @@ def images(
     )
     store = f"{config.content}/{IMAGES_DIR}/"
     try:
-        summary = archive_images(config.content_dir, documents(), reporter, options)
+        summary = archive_images(config.content_dir, texts(), reporter, fetching)
+        made = add_variants(config.content_dir, reporter, fetching.max_pixels)
     except KeyboardInterrupt:
         click.echo(
             f"interrupted; the images stored so far are kept in {store}manifest.jsonl, "
@@ -369,18 +430,29 @@ def images(
         f"{new}{summary.found} image(s) found: {summary.already} already stored, "
         f"{summary.fetched} fetched, {summary.failed} failed, {summary.refused} refused → {store}"
     )
-    if summary.failed or summary.refused:
-        if any("not a public address" in w for w in reporter.warnings):
-            click.echo(
-                "refused: private, loopback and reserved addresses are not fetched; "
-                "--allow-private fetches them (only for hosts you trust)",
-                err=True,
-            )
-        if any("over the cap of" in w and "bytes" in w for w in reporter.warnings):
-            click.echo("refused: over the size cap; --max-mb raises it", err=True)
+    if not made.available:
+        reporter.info(
+            "Pillow is not installed: no smaller copies for srcset "
+            "(pip install 'sitegen[images]' makes them on the next run)"
+        )
+    elif made.made or made.small or made.unusable:
+        reporter.info(
+            f"smaller copies made of {made.made} image(s) → {store}variants/ "
+            f"({made.small} already small, {made.unusable} without)"
+        )
+    if not (summary.failed or summary.refused):
+        return True
+    if any("not a public address" in w for w in reporter.warnings):
         click.echo(
-            f"{summary.failed + summary.refused} image(s) not stored (see the warnings); "
-            "their pages keep the original URLs, and the next run tries them again",
+            "refused: private, loopback and reserved addresses are not fetched; "
+            "--allow-private fetches them (only for hosts you trust)",
             err=True,
         )
-        sys.exit(1)
+    if any("over the cap of" in w and "bytes" in w for w in reporter.warnings):
+        click.echo("refused: over the size cap; --max-mb raises it", err=True)
+    click.echo(
+        f"{summary.failed + summary.refused} image(s) not stored (see the warnings); "
+        "their pages keep the original URLs, and the next run tries them again",
+        err=True,
+    )
+    return False

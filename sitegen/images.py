@@ -41,7 +41,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
@@ -52,6 +52,7 @@ from sitegen.report import Reporter
 IMAGES_DIR = "assets/images"  # under content/
 MANIFEST_NAME = "manifest.jsonl"
 USER_AGENT = f"sitegen/{__version__} (archiving the images of a news archive)"
+MAX_PIXELS = 50_000_000  # an image's width × height, at most (see FetchOptions)
 MAX_WRAPPING = 4  # a proxy of a proxy of …: unwrapped this many times at most
 FRONT_MATTER_KEYS = frozenset(
     {"headimg", "thumbnail", "cover", "image", "images", "banner", "photos", "og_image"}
@@ -254,7 +255,7 @@ class FetchOptions:
     backoff: float = 1.0  # seconds before the first retry; doubled each time
     max_redirects: int = 5
     max_bytes: int = 20 * 1024 * 1024
-    max_pixels: int = 50_000_000  # declared width × height: a decompression bomb is refused
+    max_pixels: int = MAX_PIXELS  # declared width × height: a decompression bomb is refused
     host_delay: float = 1.0  # seconds between two requests to one host
     workers: int = 4  # downloads at once, over all hosts
     allow_private: bool = False  # fetch from private, loopback, link-local, reserved addresses
@@ -689,6 +690,12 @@ class Record:
     error: str | None = None
     attempts: int = 0
     last_try: str | None = None  # UTC ISO time, for failures
+    # Made from the stored bytes by `sitegen.variants` (with Pillow), for `srcset`:
+    width: int | None = None  # as a browser shows it (EXIF orientation applied)
+    height: int | None = None
+    variants: tuple[tuple[int, str], ...] = ()  # (width, path) of each smaller copy
+    preview: str | None = None  # a small copy, for lists
+    no_variants: str | None = None  # why none can be made (animated, refused by Pillow…)
 
     def to_json(self) -> str:
         values = {k: v for k, v in asdict(self).items() if v is not None and v != ()}
@@ -700,21 +707,51 @@ class Record:
         try:
             values = json.loads(line)
             known = {k: v for k, v in values.items() if k in _RECORD_FIELDS}  # newer fields
-            record = cls(**{**known, "written": tuple(values.get("written", ()))})
+            written = tuple(values.get("written", ()))
+            variants = tuple((int(w), str(p)) for w, p in values.get("variants", ()))
+            record = cls(**{**known, "written": written, "variants": variants})
         except (ValueError, TypeError, AttributeError):
             return None
         if record.state == "stored" and not _stored_here(record):
             return None  # a stored path must be one this module writes, nowhere else
+        if not _variants_here(record):  # made again by the next `sitegen images`
+            return replace(record, width=None, height=None, variants=(), preview=None)
         return record
+
+    @property
+    def looked_at(self) -> bool:
+        """Whether variants were made, or found not to be needed or possible."""
+        return self.width is not None or self.no_variants is not None
 
 
 _RECORD_FIELDS = frozenset(f.name for f in fields(Record))
 _STORED_PATH = re.compile(rf"{IMAGES_DIR}/([0-9a-f]{{2}})/(\1[0-9a-f]{{62}})\.[a-z]+")
+VARIANTS_DIR = f"{IMAGES_DIR}/variants"  # under content/
+_VARIANT_PATH = re.compile(
+    rf"{VARIANTS_DIR}/([0-9a-f]{{2}})/(\1[0-9a-f]{{62}})-(?:(\d+)w|preview)\.[a-z]+"
+)
 
 
 def _stored_here(record: Record) -> bool:
     match = _STORED_PATH.fullmatch(record.path or "")
     return match is not None and match.group(2) == record.sha256
+
+
+def _variants_here(record: Record) -> bool:
+    """Every variant path is one `sitegen.variants` writes for this image."""
+    expected = [(path, str(width)) for width, path in record.variants]
+    expected += [(record.preview, None)] if record.preview else []
+    for path, width in expected:
+        match = _VARIANT_PATH.fullmatch(path)
+        if match is None or match.group(2) != record.sha256 or match.group(3) != width:
+            return False
+    return True
+
+
+def variant_path(sha256: str, label: str, extension: str) -> str:
+    """Where a variant of a stored image is kept, relative to content/; `label`
+    is `480w`… or `preview`."""
+    return f"{VARIANTS_DIR}/{sha256[:2]}/{sha256}-{label}.{extension}"
 
 
 @dataclass
@@ -738,10 +775,15 @@ class Manifest:
                 return self.records[original]
         return self.records.get(unwrap(_absolute(html.unescape(url))))
 
+    def stored(self, url: str) -> Record | None:
+        """The record of `url`'s stored copy, or None if it has none."""
+        record = self.find(url)
+        return record if record is not None and record.state == "stored" else None
+
     def local_path(self, url: str) -> str | None:
         """The stored copy of `url`, relative to content/ (`assets/images/ab/ab….png`)."""
-        record = self.find(url)
-        return record.path if record is not None and record.state == "stored" else None
+        record = self.stored(url)
+        return record.path if record is not None else None
 
 
 def manifest_path(content_dir: Path) -> Path:
@@ -762,7 +804,7 @@ def load_manifest(content_dir: Path) -> Manifest:
     return manifest
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> None:
     """Whole or not at all: a hidden temp file beside it (the build skips
     hidden files), synced, then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -777,15 +819,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _compact(content_dir: Path, manifest: Manifest) -> None:
+def compact_manifest(content_dir: Path, manifest: Manifest) -> None:
     """Rewrite the manifest with one line a URL (torn lines gone)."""
     records = sorted(manifest.records.values(), key=lambda r: (r.state != "stored", r.url))
     text = "".join(r.to_json() + "\n" for r in records)
-    _write_atomic(manifest_path(content_dir), text.encode("utf-8"))
+    write_atomic(manifest_path(content_dir), text.encode("utf-8"))
 
 
 @dataclass
-class _Journal:
+class Journal:
     """Appends records to the manifest as they happen, one thread at a time."""
 
     content_dir: Path
@@ -811,7 +853,7 @@ def _store(content_dir: Path, data: bytes, extension: str) -> tuple[str, str]:
     rel = stored_path(digest, extension)
     target = content_dir / rel
     if not (target.is_file() and target.stat().st_size == len(data)):
-        _write_atomic(target, data)
+        write_atomic(target, data)
     return digest, rel
 
 
@@ -853,8 +895,8 @@ def archive_images(
     wanted = _wanted(documents)
     (content_dir / IMAGES_DIR).mkdir(parents=True, exist_ok=True)
     manifest = load_manifest(content_dir)
-    _compact(content_dir, manifest)
-    journal = _Journal(content_dir, manifest)
+    compact_manifest(content_dir, manifest)
+    journal = Journal(content_dir, manifest)
     summary = Summary(found=len(wanted))
     todo = []
     for want in wanted.values():
@@ -886,7 +928,7 @@ def archive_images(
             reporter.progress("images", done, len(todo))
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
-    _compact(content_dir, manifest)
+    compact_manifest(content_dir, manifest)
     return summary
 
 
@@ -916,7 +958,7 @@ def _count(record: Record, place: tuple[str, int], summary: Summary, reporter: R
 def _archive_one(
     want: _Wanted,
     content_dir: Path,
-    journal: _Journal,
+    journal: Journal,
     options: FetchOptions,
     pacer: HostPacer,
     context: ssl.SSLContext,
@@ -976,40 +1018,49 @@ def _now() -> str:
 
 # --- at build time ---------------------------------------------------------------
 
-_IMG_TAG = re.compile(r"<img\s[^>]*>")
+_IMG_TAG = re.compile(r"<(?:img|source)\s[^>]*>")
 _SRC = re.compile(r'(\s(src|srcset)=")([^"]*)"')
+_WIDTH = re.compile(r'\swidth="(\d+)"')
+# The widest an image in the text is laid out, in CSS pixels: the reading
+# column (40em) at the largest font size the theme uses, so that `sizes` never
+# makes a picture smaller than it showed without `srcset`.
+SLOT = 960
 
 
 def localise(html_text: str, cover: str, manifest: Manifest) -> tuple[str, str]:
     """Sanitised HTML and a cover URL with each stored image at its local copy.
 
-    An `<img>` whose `src` (or a `srcset` candidate) is stored points at
-    `/assets/images/…` and keeps the address it was published under in
-    `data-original-src`; one not stored keeps its address (it is already
-    fetched with no referrer). `urls.rebase` later puts the base path in.
+    An `<img>` (or `<picture>`'s `<source>`) whose `src` or `srcset` candidate
+    is stored points at `/assets/images/…` and keeps the address it was
+    published under in `data-original-src`; an `<img>` with smaller copies
+    (`sitegen.variants`) and no `srcset` of its own gets them as `srcset` and
+    `sizes`. One not stored keeps its address (it is already fetched with no
+    referrer). `urls.rebase` later puts the base path in.
     """
     if not manifest.records:
         return html_text, cover
     local_cover = manifest.local_path(cover) if cover else None
     if local_cover:
         cover = "/" + local_cover
-    if "<img" in html_text:
+    if "<img" in html_text or "<source" in html_text:
         html_text = _IMG_TAG.sub(lambda m: _local_tag(m.group(), manifest), html_text)
     return html_text, cover
 
 
 def _local_tag(tag: str, manifest: Manifest) -> str:
-    original = ""
+    added = ""
 
     def swap(match: re.Match[str]) -> str:
-        nonlocal original
+        nonlocal added
         head, name, value = match.group(1), match.group(2), match.group(3)
         if name == "src":
-            local = manifest.local_path(value)
-            if local is None:
+            record = manifest.stored(value)
+            if record is None:
                 return match.group()
-            original = value
-            return f'{head}/{local}"'
+            added = f' data-original-src="{value}"'
+            if tag.startswith("<img") and ' srcset="' not in tag:
+                added += responsive(record, _WIDTH.search(tag))
+            return f'{head}/{record.path}"'
         candidates = []
         for candidate in value.split(","):
             url, _, width = candidate.strip().partition(" ")
@@ -1018,9 +1069,21 @@ def _local_tag(tag: str, manifest: Manifest) -> str:
         return f'{head}{", ".join(candidates)}"'
 
     swapped = _SRC.sub(swap, tag)
-    if original:
-        swapped = swapped[:-1].rstrip("/ ") + f' data-original-src="{original}">'
-    return swapped
+    return swapped[:-1].rstrip("/ ") + added + ">" if added else swapped
+
+
+def responsive(record: Record, declared: re.Match[str] | None = None) -> str:
+    """` srcset="…" sizes="…"` for a stored image with smaller copies, or "".
+
+    `sizes` is the width the image is laid out at, at most: its own (or its
+    `width` attribute's), or the column's. A browser takes that for the
+    picture's size, so a larger value would blow small pictures up."""
+    if not record.variants or not record.width:
+        return ""
+    candidates = [f"/{path} {width}w" for width, path in record.variants]
+    candidates.append(f"/{record.path} {record.width}w")
+    slot = min(record.width, SLOT, int(declared.group(1)) if declared else SLOT) or record.width
+    return f' srcset="{", ".join(candidates)}" sizes="(max-width: {slot}px) 100vw, {slot}px"'
 
 
 def manifest_key(content_dir: Path) -> str:

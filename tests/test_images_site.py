@@ -53,10 +53,14 @@ IMAGES = {
 }
 
 
+TYPES = {"png": "image/png", "jpg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml"}
+
+
 class ImageHost(BaseHTTPRequestHandler):
     """/img/<name>: an image or 404; /proxy/?<url>: what a CORS proxy answers for it."""
 
     requests: list[str]
+    pictures: dict[str, bytes]
 
     def do_GET(self) -> None:
         self.requests.append(self.path)
@@ -65,12 +69,12 @@ class ImageHost(BaseHTTPRequestHandler):
         if path == "/img/slow.png":
             time.sleep(2)  # a download under way when the test stops the command
             path = "/img/a.png"
-        data = IMAGES.get(path)
+        data = self.pictures.get(path)
         if data is None:
             self.send_error(404)
             return
         self.send_response(200)
-        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Type", TYPES.get(path.rsplit(".", 1)[-1], "image/png"))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -79,11 +83,11 @@ class ImageHost(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def host():
-    """A running image host: (base URL, the list of paths asked for, stop())."""
+def start_host(pictures: dict[str, bytes]):
+    """A running image host serving `pictures` by path: (base URL, the list of
+    paths asked for, stop())."""
     requests: list[str] = []
-    handler = type("Host", (ImageHost,), {"requests": requests})
+    handler = type("Host", (ImageHost,), {"requests": requests, "pictures": pictures})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -95,8 +99,23 @@ def host():
             server.server_close()
             stopped.append(True)
 
-    yield f"http://127.0.0.1:{server.server_port}", requests, stop
-    stop()
+    return f"http://127.0.0.1:{server.server_port}", requests, stop
+
+
+def serving(pictures: dict[str, bytes]):
+    """A fixture of a running image host serving `pictures`: (base URL, the list
+    of paths asked for, stop())."""
+
+    @pytest.fixture
+    def fixture():
+        base, requests, stop = start_host(pictures)
+        yield base, requests, stop
+        stop()
+
+    return fixture
+
+
+host = serving(IMAGES)
 
 
 @pytest.fixture(autouse=True)
