@@ -1031,11 +1031,12 @@ def localise(html_text: str, cover: str, manifest: Manifest) -> tuple[str, str]:
     """Sanitised HTML and a cover URL with each stored image at its local copy.
 
     An `<img>` (or `<picture>`'s `<source>`) whose `src` or `srcset` candidate
-    is stored points at `/assets/images/…` and keeps the address it was
-    published under in `data-original-src`; an `<img>` with smaller copies
-    (`sitegen.variants`) and no `srcset` of its own gets them as `srcset` and
-    `sizes`. One not stored keeps its address (it is already fetched with no
-    referrer). `urls.rebase` later puts the base path in.
+    is stored points at `/assets/images/…` and keeps the addresses it was
+    published under in `data-original-src` (`data-original-srcset`); an
+    `<img>` with smaller copies (`sitegen.variants`) and no `srcset` of its
+    own gets them as `srcset` and `sizes`. One not stored keeps its address
+    (it is already fetched with no referrer). `urls.rebase` later puts the
+    base path in.
     """
     if not manifest.records:
         return html_text, cover
@@ -1057,7 +1058,7 @@ def _local_tag(tag: str, manifest: Manifest) -> str:
             record = manifest.stored(value)
             if record is None:
                 return match.group()
-            added = f' data-original-src="{value}"'
+            added += f' data-original-src="{value}"'
             if tag.startswith("<img") and ' srcset="' not in tag:
                 added += responsive(record, _WIDTH.search(tag))
             return f'{head}/{record.path}"'
@@ -1066,7 +1067,10 @@ def _local_tag(tag: str, manifest: Manifest) -> str:
             url, _, width = candidate.strip().partition(" ")
             local = manifest.local_path(url)
             candidates.append(f"/{local} {width}".strip() if local else candidate.strip())
-        return f'{head}{", ".join(candidates)}"'
+        swapped = ", ".join(candidates)
+        if swapped != ", ".join(c.strip() for c in value.split(",")):
+            added += f' data-original-srcset="{value}"'
+        return f'{head}{swapped}"'
 
     swapped = _SRC.sub(swap, tag)
     return swapped[:-1].rstrip("/ ") + added + ">" if added else swapped

@@ -40,6 +40,7 @@ from sitegen.importers.records import (
     safe_component,
     short_title,
 )
+from sitegen.sources.markup import promote_lazy
 
 KIND = "html"
 
@@ -177,7 +178,7 @@ def extract(text: str, base: str | None) -> list[Block]:
     if not page_text(tree(text)).strip():
         return []
     found = trafilatura.extract(
-        text,
+        promote_lazy(text),  # lazy-loaded pictures: their real address as src
         url=base,
         output_format="html",
         include_images=True,

@@ -155,7 +155,8 @@ class Markup:
         body = limit_nesting(body)
         if not is_one_html_block(body):
             body = self.markdown(body)
-        return sanitise(body), dropped_urls(body)
+        body = promote_lazy(body)
+        return _clean(body), dropped_urls(body)
 
     def through_markdown(self, body: str) -> str:
         """`body` converted by Python-Markdown and sanitised, never taking the
@@ -319,9 +320,68 @@ def _regular_tag(match: re.Match[str]) -> str:
 
 
 def sanitise(fragment: str) -> str:
-    """Allow-list sanitising; images gain lazy loading and no-referrer."""
+    """Allow-list sanitising; images gain lazy loading and no-referrer, and a
+    lazy-loaded image shows its real picture (see `promote_lazy`)."""
+    return _clean(promote_lazy(fragment))
+
+
+def _clean(fragment: str) -> str:
     clean = _cleaner().clean(fragment)
     return _OUTPUT_TAG.sub(_image_attributes, clean) if "<img" in clean else clean
+
+
+# Where lazy-loading scripts keep an image's real address until it scrolls into
+# view, in the order they are trusted; the sanitiser drops every `data-` attribute.
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-actualsrc")
+LAZY_SOURCES += ("data-echo", "data-original-src")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "data-original-srcset")
+# A stand-in picture's file name: a blank, spacer, 1×1 pixel or loading image.
+_PLACEHOLDER_NAME = re.compile(
+    r"(?:^|[\W_])(?:blank|spacer|placeholder|pixel|transparent|trans|empty|clear|"
+    r"loading|loader|lazy|lazyload|grey|gray|1x1|space|dot|none|nopic|default)"
+    r"(?:[\W_]|$)",
+    re.IGNORECASE,
+)
+
+
+def promote_lazy(fragment: str) -> str:
+    """`<img>` and `<source>` tags whose real address is in a lazy-loading
+    attribute (`data-src`, `data-original`, `data-lazy-src`…) get it as `src`
+    (and `data-srcset` as `srcset`) where `src` is missing or a stand-in: a
+    `data:` URI, `about:blank`, or a blank, spacer or loading picture by its
+    file name. Scraped pages were saved before the script swapped them in;
+    without this the page shows the stand-in, or nothing."""
+    if "data-" not in fragment:
+        return fragment
+    return _START_TAG.sub(_promote, fragment)
+
+
+def _promote(match: re.Match[str]) -> str:
+    name = match.group(1).lower()
+    if name not in ("img", "source") or "data-" not in match.group(2):
+        return match.group()
+    attributes = dict(reversed(_attributes(match.group(2))))  # the first of a name wins
+    changes = {}
+    lazy = next((v for k in LAZY_SOURCES if (v := attributes.get(k, "").strip())), "")
+    if lazy and lazy != attributes.get("src") and stand_in(attributes.get("src", "")):
+        changes["src"] = lazy
+    lazy_set = next((v for k in LAZY_SRCSETS if (v := attributes.get(k, "").strip())), "")
+    if lazy_set and not attributes.get("srcset", "").strip():
+        changes["srcset"] = lazy_set
+    if not changes:
+        return match.group()
+    attributes = {k: v for k, v in attributes.items() if k not in changes} | changes
+    spelled = "".join(f' {k}="{html.escape(v)}"' for k, v in attributes.items())
+    return f"<{match.group(1)}{spelled}{' /' if match.group(3) else ''}>"
+
+
+def stand_in(src: str) -> bool:
+    """True for an image address that only holds the place of the real one."""
+    src = src.strip()
+    if not src or src.lower().startswith(("data:", "about:")):
+        return True
+    path = src.split("?", 1)[0].split("#", 1)[0]
+    return bool(_PLACEHOLDER_NAME.search(path.rsplit("/", 1)[-1]))
 
 
 @functools.cache
