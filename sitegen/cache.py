@@ -37,7 +37,7 @@ from sitegen.errors import BuildFailed
 from sitegen.images import manifest_key
 from sitegen.render import Entry, PageInfo, Paginator
 from sitegen.report import Reporter
-from sitegen.sources.document import FIELDS, Document, Link, field_values, from_values
+from sitegen.sources.document import FIELDS, Document, Link, cached_values, from_values
 from sitegen.writer import OutputLock, os_failure, write_all
 
 FORMAT = 10
@@ -259,11 +259,11 @@ def stage_state(config: Config, state: BuildState, summary: Summary) -> list[tup
     with the previous site and its cache as they were. Files a killed build
     left half-written are removed first.
 
-    The documents are most of the state (4 KB each, text and all), and one
+    The documents are most of the state (4 KB each, HTML and all), and one
     edited post changes one of them: rewriting all of them was a tenth of a
     small rebuild. A shard's file carries the digest of what it holds, so a
     shard left from another build is never mistaken for this one's.
-    Documents are saved as tuples of their values (see `document.FIELDS`):
+    Documents are saved as tuples of their values (see `document.cached_values`):
     making them from those takes two thirds of the time unpickling instances does.
     """
     folder = cache_dir(config)
@@ -280,7 +280,7 @@ def stage_state(config: Config, state: BuildState, summary: Summary) -> list[tup
         ).digest()
         path = cache_dir(config) / "documents" / f"{shard:02d}.pickle"
         if state.shards.get(shard) != shards[shard] or not path.is_file():
-            saved = {rel: (sha, doc and field_values(doc)) for rel, (sha, doc) in group.items()}
+            saved = {rel: (sha, doc and cached_values(doc)) for rel, (sha, doc) in group.items()}
             # A shard names what it holds, so it goes in now: the saved state
             # it replaces only misses it (see `load_state`).
             os.replace(_save(path, (shards[shard], FIELDS, saved)), path)

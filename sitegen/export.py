@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sitegen import urls
-from sitegen.sources.document import Document
+from sitegen.sources.document import Document, body_text
 
 # (name, type, description in Chinese, description in English), in column order:
 # the one source for the Table Schema and the site's Data page. Types are the
@@ -137,7 +137,7 @@ CSV_FIELDS = tuple(name for name in FIELDS if name != "text")
 
 
 def row(doc: Document, base_url: str) -> Row:
-    """`doc` as a Row, its text the one read with it (`Document.text`).
+    """`doc` as a Row, with its body as plain text (`body_text`).
 
     An article's issue is the issue document the catalog linked it to, else
     the issue its front matter names; an issue is its own.
@@ -158,7 +158,7 @@ def row(doc: Document, base_url: str) -> Row:
         tags=doc.tag_names,
         source_sha256=_text(meta.get("source_sha256")),
         archive_url=urls.absolute(urls.id_url(doc.id), base_url),
-        text=doc.text,
+        text=body_text(doc),
     )
 
 

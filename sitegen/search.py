@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 from sitegen import urls
 from sitegen.catalog import Catalog
 from sitegen.config import Config
-from sitegen.sources.document import Document
+from sitegen.sources.document import Document, body_text
 
 FORMAT = 1
 SHARD_BYTES = 12_000  # aimed-at size of a shard file; a query reads one per pair it looks up
@@ -275,7 +275,7 @@ def index_files(
     unit = 0
     digest = hashlib.blake2b(digest_size=6)
     for i, doc in enumerate(docs):
-        pieces = parts(doc.text)
+        pieces = parts(body_text(doc))
         title.add(doc.title, unit)
         more += range(unit + 1, unit + len(pieces))
         for text in units(doc.title, pieces):
@@ -628,8 +628,8 @@ def patch_index(
         before = old.get(doc.source)
         if before is None:
             return None
-        old_pieces = parts(before.text)
-        new_pieces = parts(doc.text)
+        old_pieces = parts(body_text(before))
+        new_pieces = parts(body_text(doc))
         if len(old_pieces) != len(new_pieces):
             return None
         first = starts[i]

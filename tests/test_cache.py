@@ -338,7 +338,15 @@ def _site_files(out):
 
 @pytest.mark.parametrize(
     "edit",
-    ["retitle: the post moves", "new body", "recategorise", "redate", "delete", "add"],
+    [
+        "retitle: the post moves",
+        "new body",
+        "recategorise",
+        "redate",
+        "delete",
+        "add",
+        "rename the site: every page and data file made again from saved documents",
+    ],
 )
 def test_every_kind_of_edit_gives_the_bytes_of_a_clean_build(site, tmp_path, edit):
     first, _ = run(site)
@@ -354,6 +362,9 @@ def test_every_kind_of_edit_gives_the_bytes_of_a_clean_build(site, tmp_path, edi
         path.write_text(text.replace("2021-03-15", "2021-01-02"), "utf-8")
     elif edit == "delete":
         path.unlink()
+    elif edit.startswith("rename the site"):
+        config_file = site / "site.yml"
+        config_file.write_text(config_file.read_text("utf-8").replace("测试站", "新站名"), "utf-8")
     else:
         (site / "content" / "p99.md").write_text(post("新来的", "2021-02-20 09:00:00"), "utf-8")
     second, out = run(site)

@@ -105,8 +105,8 @@ class Document:
     notes: tuple[tuple[str, int, str], ...] = ()
     id: str = ""  # stable through retitles and moves (see `sitegen.ids`); unique once catalogued
     id_from_path: bool = False  # the one id form a move changes: `sitegen ids` writes it down
-    # The body as plain text, made once as it is read (in parallel, and kept in
-    # the cache): the excerpt, the search index and the JSONL export all read it.
+    # The body as plain text, made once as it is read (in parallel): the excerpt,
+    # the search index and the JSONL export all need it. Read it with `body_text`.
     text: str = ""
 
     @property
@@ -125,6 +125,13 @@ class Document:
         return SafeHTML(self.html)
 
 
+def body_text(doc: Document) -> str:
+    """The body as plain text: made as the document was read, or again for one
+    from the cache, which keeps no copy (it would be as big as the HTML, in a
+    cache every edit reads whole)."""
+    return doc.text or plain_text(doc.html)
+
+
 URL_NOTE, SCALAR_NOTE = "url", "scalar"
 # Front-matter keys that hold a URL, by name: `link`, `cover`, `source_url`, `images`…
 _URL_KEY = re.compile(
@@ -137,6 +144,13 @@ _IMAGE_KEY = re.compile(r"image|img|cover|thumb|headimg|poster|photo|banner|icon
 FIELDS = tuple(f.name for f in fields(Document))
 field_values = operator.attrgetter(*FIELDS)  # a Document's values, in FIELDS order
 _SLOTS = tuple(getattr(Document, name) for name in FIELDS)
+_TEXT = FIELDS.index("text")
+
+
+def cached_values(doc: Document) -> tuple[Any, ...]:
+    """A document's values as the cache keeps them: all but its text (see `body_text`)."""
+    values = field_values(doc)
+    return (*values[:_TEXT], "", *values[_TEXT + 1 :])
 
 
 def _values_setter() -> Callable[[Sequence[Any]], Document]:
