@@ -436,9 +436,11 @@ def _keep_images(
             "(pip install 'sitegen[images]' makes them on the next run)"
         )
     elif made.made or made.small or made.unusable:
+        others = [f"{made.small} too small to need them"] if made.small else []
+        others += [f"{made.unusable} without (animated or unreadable)"] if made.unusable else []
         reporter.info(
-            f"smaller copies made of {made.made} image(s) → {store}variants/ "
-            f"({made.small} already small, {made.unusable} without)"
+            f"smaller copies made of {made.made} image(s) → {store}variants/"
+            + (f"; {', '.join(others)}" if others else "")
         )
     if not (summary.failed or summary.refused):
         return True

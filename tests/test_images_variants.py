@@ -131,7 +131,7 @@ def test_the_page_offers_smaller_copies_at_the_widths_it_claims(make_site, host)
     said = run_images(site)
     assert "5 fetched" in said
     assert "smaller copies made of 2 image(s)" in said, said
-    assert "(1 already small, 1 without)" in said  # the icon; the animation
+    assert "; 1 too small to need them, 1 without (animated or unreadable)" in said
 
     out = run_build(site)
     html = (out / PAGE).read_text(encoding="utf-8")
