@@ -30,9 +30,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from collections import defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from sitegen.images import (
@@ -53,6 +58,7 @@ except ImportError:  # an optional dependency: the pages show the originals
 
 WIDTHS = (480, 960, 1600)  # a phone, a laptop's column at 1.5×, a retina column
 PREVIEW_BOX = (256, 256)  # a list's thumbnail (8rem) on a 2× screen
+WORKERS = min(4, os.cpu_count() or 1)  # images resized at once (each may hold 150 MB)
 # Pillow's format name → (the format copies are written in, their extension, save options).
 _QUALITY = {"quality": 82}
 _JPEG = ("JPEG", "jpg", {**_QUALITY, "optimize": True, "progressive": True})
@@ -97,6 +103,15 @@ def derive(data: bytes, max_pixels: int) -> Derived:
     Pillow refuses more than `max_pixels` (a decompression bomb: a few
     kilobytes that unpack to gigabytes) before it decodes a pixel.
     """
+    with pillow_limits(max_pixels):
+        return _decoded(data)
+
+
+@contextmanager
+def pillow_limits(max_pixels: int) -> Iterator[None]:
+    """Pillow's own bomb check at `max_pixels`, its warning (over the cap) an
+    error like its error (over twice the cap). Both are process-wide, so they
+    are set once around all the work of the threads, and put back after."""
     if Image is None:
         raise Unusable("Pillow is not installed")
     limit = Image.MAX_IMAGE_PIXELS
@@ -104,14 +119,19 @@ def derive(data: bytes, max_pixels: int) -> Derived:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=_READ) as image:
-                return _derive(image)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
+def _decoded(data: bytes) -> Derived:
+    try:
+        with Image.open(io.BytesIO(data), formats=_READ) as image:
+            return _derive(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise Unusable(f"refused by Pillow as a decompression bomb: {exc}") from exc
     except (OSError, ValueError, SyntaxError, EOFError) as exc:  # what Pillow raises on bad data
         raise Unusable(f"Pillow cannot read it: {exc}") from exc
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
 
 
 def _derive(image: Image.Image) -> Derived:
@@ -167,8 +187,10 @@ def add_variants(
     """Make the copies of every stored raster image not looked at yet (also
     those stored before this existed), and record them in the manifest.
 
-    A stored file whose bytes no longer match its SHA-256 gets no copies: it
-    is not the evidence it claims to be, and the warning says so.
+    Images are resized on a few threads (Pillow lets go of the interpreter
+    while it decodes, resizes and encodes). A stored file whose bytes no
+    longer match its SHA-256 gets no copies: it is not the evidence it claims
+    to be, and the warning says so.
     """
     if Image is None:
         return VariantSummary(available=False)
@@ -182,57 +204,55 @@ def add_variants(
         return summary
     journal = Journal(content_dir, manifest)
     reporter.progress("variants", 0, len(todo))
-    for done, records in enumerate(todo.values(), 1):
-        update = _variants_of(content_dir, records[0], max_pixels, summary, reporter)
-        if update:
-            for record in records:
-                journal.record(replace(record, **update))
-        reporter.progress("variants", done, len(todo))
+    make = partial(_variants_of, content_dir)
+    with pillow_limits(max_pixels):
+        pool = ThreadPoolExecutor(WORKERS)
+        try:
+            results = pool.map(make, (records[0] for records in todo.values()))
+            for done, (records, (outcome, update, warning)) in enumerate(
+                zip(todo.values(), results, strict=True), 1
+            ):
+                if warning:
+                    reporter.warning(warning)
+                if update:
+                    setattr(summary, outcome, getattr(summary, outcome) + 1)
+                    for record in records:
+                        journal.record(replace(record, **update))
+                reporter.progress("variants", done, len(todo))
+        finally:  # Ctrl-C: what is recorded stays; the rest is made next run
+            pool.shutdown(wait=True, cancel_futures=True)
     compact_manifest(content_dir, manifest)
     return summary
 
 
-def _variants_of(
-    content_dir: Path, record: Record, max_pixels: int, summary: VariantSummary, reporter: Reporter
-) -> dict[str, object] | None:
-    """The manifest fields for one stored image's copies, written to disk;
-    None when the stored file cannot be trusted (warned about)."""
+def _variants_of(content_dir: Path, record: Record) -> tuple[str, dict | None, str | None]:
+    """Make one stored image's copies, on a worker thread: (what became of it:
+    `made`, `small` or `unusable`; its new manifest fields, None when the
+    stored file cannot be trusted; a warning or None)."""
     sha = record.sha256 or ""
     try:
         data = (content_dir / (record.path or "")).read_bytes()
     except OSError as exc:
-        reporter.warning(f"{record.path}: cannot read the stored image: {exc.strerror}")
-        return None
+        return "", None, f"{record.path}: cannot read the stored image: {exc.strerror}"
     if hashlib.sha256(data).hexdigest() != sha:
-        reporter.warning(f"{record.path}: its bytes no longer match its SHA-256; no copies made")
-        return None
+        return "", None, f"{record.path}: its bytes no longer match its SHA-256; no copies made"
     try:
-        derived = derive(data, max_pixels)
+        derived = _decoded(data)
     except Unusable as exc:
-        summary.unusable += 1
-        if "animated" not in str(exc):
-            reporter.warning(f"{record.path} ({record.url}): no smaller copies: {exc}")
-        return {"no_variants": str(exc)}
-    variants = []
-    for width, copy in derived.variants:
-        variants.append(
-            (width, _keep(content_dir, variant_path(sha, f"{width}w", derived.extension), copy))
-        )
+        quiet = "animated" in str(exc)  # nothing is wrong with it
+        warning = None if quiet else f"{record.path} ({record.url}): no smaller copies: {exc}"
+        return "unusable", {"no_variants": str(exc)}, warning
+    variants = tuple(
+        (width, _keep(content_dir, variant_path(sha, f"{width}w", derived.extension), copy))
+        for width, copy in derived.variants
+    )
     preview = None
     if derived.preview is not None:
-        preview = _keep(
-            content_dir, variant_path(sha, "preview", derived.extension), derived.preview
-        )
-    if variants:
-        summary.made += 1
-    else:
-        summary.small += 1
-    return {
-        "width": derived.width,
-        "height": derived.height,
-        "variants": tuple(variants),
-        "preview": preview,
-    }
+        preview = variant_path(sha, "preview", derived.extension)
+        _keep(content_dir, preview, derived.preview)
+    update = {"width": derived.width, "height": derived.height}
+    update |= {"variants": variants, "preview": preview}
+    return ("made" if variants else "small"), update, None
 
 
 def _keep(content_dir: Path, rel: str, data: bytes) -> str:
