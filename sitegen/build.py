@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from sitegen.aliases import remember
 from sitegen.cache import (
     BuildState,
     Fingerprints,
@@ -160,6 +161,7 @@ def build(
             pending = stage_state(config, saved, summary) if use_cache and session is None else []
             clock.lap("cache save")
             _commit(config, writer, pending)
+            remember(config, plan.moved)
             clock.lap("commit")
         if use_cache and session is not None:
             session.state, session.summary = saved, summary
@@ -581,7 +583,8 @@ def _unredirected(
     kept = {r.old for r in redirects}
     return [
         ContentWarning(
-            f"moved from /{old} to /{new}; add `aliases: [/{old}]` to keep the old address",
+            f"moved from /{old} to /{new}; `sitegen aliases` keeps the old address "
+            f"(it adds `aliases: [/{old}]` to the document)",
             f"{config.content}/{doc.source}",
             1,
         )

@@ -17,8 +17,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import jinja2
 
-from sitegen.build import load_site
-from sitegen.cache import load_state
+from sitegen.aliases import load_left, pending
+from sitegen.build import Loaded, load_site
+from sitegen.cache import BuildState, load_state
 from sitegen.catalog import Catalog
 from sitegen.config import Config
 from sitegen.errors import SitegenError
@@ -79,11 +80,18 @@ def site_files(catalog: Catalog, config: Config, static: set[str]) -> set[str]:
     return files
 
 
-def lost_urls(config: Config, files: set[str], sources: set[str]) -> list[Problem]:
-    """Pages the last build wrote that this site would no longer have, nor
-    redirect: for an archive, each is a citation that stops working. One whose
+def built_files(loaded: Loaded, config: Config) -> set[str]:
+    """`site_files` of a loaded site, its static files and the theme's included."""
+    static = {f.rel for f in loaded.files if not f.is_document} | set(static_files(config))
+    return site_files(loaded.catalog, config, static)
+
+
+def lost_urls(
+    config: Config, state: BuildState, files: set[str], sources: set[str]
+) -> list[Problem]:
+    """Pages the last build (`state`) wrote that this site would no longer have,
+    nor redirect: for an archive, each is a citation that stops working. One whose
     document is still here (`sources`) is reported at that document."""
-    state = load_state(config)
     problems = []
     moved = {output_path(url): src for src, url in state.urls.items() if src in sources}
     for rel in sorted(set(state.pages) - files):
@@ -174,6 +182,22 @@ def check_templates(config: Config) -> list[Problem]:
     return problems
 
 
+def left_urls(config: Config, catalog: Catalog, files: set[str], known: set[str]) -> list[Problem]:
+    """Addresses documents left in earlier builds that nothing keeps (see
+    `sitegen.aliases`); those the last build still had are `lost_urls`' (`known`)."""
+    return [
+        Problem(
+            f"{config.content}/{doc.source}",
+            1,
+            f"it left the address /{url}, which no longer leads to it — "
+            "`sitegen aliases` writes it into the document as an alias",
+        )
+        for doc, urls in pending(catalog.documents, load_left(config), files)
+        for url in urls
+        if output_path(url) not in known
+    ]
+
+
 def check_site(config: Config) -> list[Problem]:
     """All problems, sorted by file and line; an empty list means the site is sound."""
     reporter = BufferReporter()
@@ -193,8 +217,9 @@ def check_site(config: Config) -> list[Problem]:
         if doc is not None
         for _, line, message in doc.notes
     ]
-    static = {f.rel for f in loaded.files if not f.is_document} | set(static_files(config))
-    files = site_files(loaded.catalog, config, static)
+    files = built_files(loaded, config)
     problems += broken_links(loaded.catalog, config, files)
-    problems += lost_urls(config, files, {doc.source for doc in loaded.catalog.documents})
+    state = load_state(config)
+    problems += lost_urls(config, state, files, {doc.source for doc in loaded.catalog.documents})
+    problems += left_urls(config, loaded.catalog, files, set(state.pages))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.message))

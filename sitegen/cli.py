@@ -350,6 +350,48 @@ def ids(site_dir: Path, debug: bool) -> None:
 
 @main.command()
 @site_option
+@click.option("--dry-run", is_flag=True, help="say what would be written; write nothing")
+@click.option("--debug", is_flag=True, help="show tracebacks")
+@_friendly
+def aliases(site_dir: Path, dry_run: bool, debug: bool) -> None:
+    """Keep the addresses documents left: write them in as `aliases`.
+
+    A retitle or a move changes a document's URL, and a citation of the old
+    one would stop working. Each build notes the old address (and warns);
+    this writes it into the document's front matter, so that every later
+    build, here or anywhere, redirects it to where the document is now.
+    """
+    from sitegen.aliases import load_left, pending, write_aliases
+    from sitegen.build import load_site
+    from sitegen.check import built_files
+    from sitegen.report import BufferReporter
+
+    config = load_config(site_dir)
+    loaded = load_site(config, BufferReporter())
+    todo = pending(loaded.catalog.documents, load_left(config), built_files(loaded, config))
+    if dry_run:
+        for doc, urls in todo:
+            click.echo(f"{config.content}/{doc.source}: would add aliases {_listed(urls)}")
+        click.echo(f"{len(todo)} document(s) would keep their old addresses", err=True)
+        return
+    written, by_hand = write_aliases(config.content_dir, todo)
+    for source, urls in written:
+        click.echo(f"{config.content}/{source}: aliases {_listed(urls)} added")
+    for source, urls in by_hand:
+        click.echo(
+            f"{config.content}/{source}: add {_listed(urls)} to its `aliases` by hand "
+            "(written in a form sitegen does not edit)",
+            err=True,
+        )
+    click.echo(f"{len(written)} document(s) keep their old addresses from the next build", err=True)
+
+
+def _listed(urls: list[str]) -> str:
+    return ", ".join("/" + url.lstrip("/") for url in urls)
+
+
+@main.command()
+@site_option
 @fetch_options
 @click.option("--debug", is_flag=True, help="show tracebacks")
 @_friendly

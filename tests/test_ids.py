@@ -197,7 +197,8 @@ def test_a_retitle_warns_moved_from_with_the_alias_to_add(make_site, build_site)
     moved = [w for w in warnings_of(reporter) if "moved from" in w]
     assert len(moved) == 1 and "content/a.md" in moved[0], moved
     assert "moved from /2022/04/08/旧名/ to /2022/04/08/新名/" in moved[0]
-    assert "add `aliases: [/2022/04/08/旧名/]`" in moved[0]
+    assert "`sitegen aliases` keeps the old address" in moved[0]
+    assert "adds `aliases: [/2022/04/08/旧名/]`" in moved[0]
 
 
 def test_no_moved_warning_when_the_old_address_is_already_an_alias(make_site, build_site):
