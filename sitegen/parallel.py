@@ -16,7 +16,13 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
@@ -47,9 +53,10 @@ def run_chunks(
     `work` must be a module-level function (or a `functools.partial` of
     one) and the items picklable, since spawned workers receive them. With
     `jobs` > 1, this process is one of the workers: it runs `first` (one
-    job that cannot be split, such as the search index), then takes chunks
-    from the end while the others take them from the start, and its own
-    results need no pickling. An exception in a worker is re-raised here.
+    job that cannot be split, such as the search index) on a thread while
+    it keeps the others fed, then takes chunks from the end while they take
+    them from the start, and its own results need no pickling. An exception
+    in a worker, or in `first`, is re-raised here.
     """
     total = len(items)
     bounds = deque((s, min(s + chunk_size, total)) for s in range(0, total, chunk_size))
@@ -82,13 +89,22 @@ def run_chunks(
         for future in done:
             note(queued.pop(future), future.result())
 
+    # `first` runs on a thread of this process while this thread keeps the
+    # workers fed: run first and alone, it left them idle once their queued
+    # chunks were done (the search index and the data export take seconds).
+    side = ThreadPoolExecutor(1, thread_name_prefix="first")
     try:
-        top_up()
-        if first is not None:
-            first()
-        while bounds or queued:
+        top_up()  # forked workers start here, before the thread: fork copies one thread
+        mine = side.submit(first) if first is not None else None
+        while bounds or queued or (mine is not None and not mine.done()):
             collect({f for f in queued if f.done()})
             top_up()
+            if mine is not None:
+                if not mine.done():
+                    wait([*queued, mine], return_when=FIRST_COMPLETED)
+                    continue
+                mine.result()  # its error, if any, is the build's
+                mine = None
             if bounds:
                 start, end = bounds.pop()
                 note(start, work(items[start:end]))
@@ -97,6 +113,7 @@ def run_chunks(
     except BrokenProcessPool:
         raise BuildFailed("a worker process died; run again with --jobs 1 to see why") from None
     finally:
+        side.shutdown(wait=True)  # a failed build waits for `first` to end before cleaning up
         pool.shutdown(wait=True, cancel_futures=True)
     return [r for start in starts for r in parts[start]]
 

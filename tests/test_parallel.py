@@ -30,6 +30,25 @@ def test_the_first_job_runs_here_once_and_before_this_process_renders():
     assert [item for item, _ in done] == list(range(1000))
 
 
+def test_workers_keep_rendering_while_this_process_runs_the_first_job():
+    """The first job (the search index, the data export…) takes seconds: the
+    workers must not wait for it with only a chunk or two to do."""
+    done = run_chunks(_pids, list(range(2000)), jobs=2, chunk_size=50, first=lambda: time.sleep(1))
+    assert [item for item, _ in done] == list(range(2000))
+    by_worker = sum(1 for _, pid in done if pid != os.getpid())
+    assert by_worker >= 1500  # 40 chunks of 10 ms: the worker has done them all within the second
+
+
+def _first_fails():
+    time.sleep(0.2)
+    raise BuildFailed("the first job failed")
+
+
+def test_an_error_in_the_first_job_reaches_the_caller_after_it_ends():
+    with pytest.raises(BuildFailed, match="first job failed"):
+        run_chunks(_pids, list(range(2000)), jobs=2, chunk_size=50, first=_first_fails)
+
+
 def test_the_first_job_runs_without_items_or_forks():
     seen = []
     assert run_chunks(_pids, [], jobs=2, first=lambda: seen.append(1)) == []
