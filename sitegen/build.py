@@ -10,7 +10,6 @@ a plain dataclass.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import gc
 import hashlib
@@ -55,7 +54,7 @@ from sitegen.derived import (
     write_sitemap,
 )
 from sitegen.errors import ContentError, ContentWarning, DocumentsFailed, SitegenError
-from sitegen.images import Manifest, load_manifest, localise
+from sitegen.images import Manifest, load_manifest, localise_document
 from sitegen.parallel import default_jobs, run_chunks
 from sitegen.redirects import Redirect, moved, plan_redirects
 from sitegen.render import Page, SiteInfo, plan_pages, render_page, site_info
@@ -359,9 +358,7 @@ def _parse_files(
             text = decode(raw, rel)
             doc = parse_document(text, rel, tz, markup, style, limit, sha, undated)
             if stored.records:  # pages show the stored copies of hotlinked images
-                html, cover = localise(doc.html, doc.cover, stored)
-                meta = {**doc.meta, "cover_original": doc.cover} if cover != doc.cover else doc.meta
-                doc = dataclasses.replace(doc, html=html, cover=cover, meta=meta)
+                doc = localise_document(doc, stored)
             out.append((rel, sha, doc))
         except ContentError as exc:
             exc.path = f"{config.content}/{rel}"

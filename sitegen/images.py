@@ -48,6 +48,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 from sitegen import __version__
 from sitegen.errors import ContentWarning
 from sitegen.report import Reporter
+from sitegen.sources.document import Document
 
 IMAGES_DIR = "assets/images"  # under content/
 MANIFEST_NAME = "manifest.jsonl"
@@ -1046,6 +1047,32 @@ def localise(html_text: str, cover: str, manifest: Manifest) -> tuple[str, str]:
     if "<img" in html_text or "<source" in html_text:
         html_text = _IMG_TAG.sub(lambda m: _local_tag(m.group(), manifest), html_text)
     return html_text, cover
+
+
+def localise_document(doc: Document, manifest: Manifest) -> Document:
+    """`doc` as its pages show it with the stored images (`localise`), its
+    provenance naming where each was published (`image_originals`, for the
+    body; `cover_original`), and its cover's smaller copies for the post
+    page (`cover_srcset`: (path, width) pairs) and a list card (`cover_preview`)."""
+    html_text, cover = localise(doc.html, doc.cover, manifest)
+    if html_text == doc.html and cover == doc.cover:
+        return doc
+    meta = dict(doc.meta)
+    originals = list(dict.fromkeys(html.unescape(u) for u in _ORIGINAL.findall(html_text)))
+    if originals:
+        meta["image_originals"] = originals
+    record = manifest.stored(doc.cover) if cover != doc.cover else None
+    if record is not None:
+        meta["cover_original"] = doc.cover
+        if record.variants and record.width:
+            copies = [[path, width] for width, path in record.variants]
+            meta["cover_srcset"] = [*copies, [record.path, record.width]]
+        if record.preview:
+            meta["cover_preview"] = record.preview
+    return replace(doc, html=html_text, cover=cover, meta=meta)
+
+
+_ORIGINAL = re.compile(r'\sdata-original-src="([^"]*)"')
 
 
 def _local_tag(tag: str, manifest: Manifest) -> str:

@@ -197,6 +197,33 @@ def test_an_image_stored_before_gets_its_copies_on_the_next_run_without_fetching
     assert "smaller copies" not in again  # done once
 
 
+def test_the_cover_has_its_copies_lists_show_its_preview_and_provenance_names_the_originals(
+    make_site, host
+):
+    base, _, _ = host
+    body = f'<p><img src="{base}/img/notice.png" alt="notice.png"></p>'
+    cover = f"{base}/img/photo.jpg"
+    site = make_site({"posts/a.md": post("图片", body=body, cover=cover)})
+    run_images(site)
+    out = run_build(site)
+    page = (out / PAGE).read_text(encoding="utf-8")
+    shown = re.search(r'<figure class="post-cover">\s*(<img\s[^>]*>)', page).group(1)
+    candidates = srcset(shown)
+    assert [w for _, w in candidates] == [480, 960, 1600, 2000]
+    for url, width in candidates:
+        assert pixels(out / url.lstrip("/"))[1][0] == width, url
+    assert attribute(shown, "data-original-src") == cover
+
+    provenance = page[page.index('class="provenance"') :]
+    listed = re.search(r'<ol class="image-originals">(.*?)</ol>', provenance, re.S).group(1)
+    assert re.findall(r'href="([^"]*)"', listed) == [f"{base}/img/notice.png"]
+
+    home = (out / "index.html").read_text(encoding="utf-8")
+    thumb = re.search(r'<a class="card-thumb"[^>]*>\s*(<img\s[^>]*>)', home).group(1)
+    preview = attribute(thumb, "src")
+    assert "-preview." in preview and pixels(out / preview.lstrip("/")) == ("JPEG", (256, 154))
+
+
 def test_the_width_is_the_one_a_browser_shows(tmp_path):
     """A camera's JPEG stored sideways with an EXIF orientation: browsers turn
     it, so its copies are turned too and `srcset` counts its shown width."""
