@@ -332,8 +332,15 @@ def _clean(fragment: str) -> str:
 
 # Where lazy-loading scripts keep an image's real address until it scrolls into
 # view, in the order they are trusted; the sanitiser drops every `data-` attribute.
-LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-actualsrc")
-LAZY_SOURCES += ("data-echo", "data-original-src")
+LAZY_SOURCES = (
+    "data-src",
+    "data-original",
+    "data-lazy-src",
+    "data-lazy",
+    "data-actualsrc",
+    "data-echo",
+    "data-original-src",
+)
 LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "data-original-srcset")
 # A stand-in picture's file name: a blank, spacer, 1×1 pixel or loading image.
 _PLACEHOLDER_NAME = re.compile(
