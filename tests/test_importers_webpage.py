@@ -23,6 +23,7 @@ from sitegen.importers import (
     import_files,
     parse_source,
     read_source,
+    signals,
     webpage,
 )
 from sitegen.importers.cjk import compact
@@ -285,6 +286,19 @@ def test_a_mobile_head_channel_headline_media_and_date() -> None:
     assert record.front["author"] == "某某日报网络版" and record.notes == []
     assert paragraphs(record)[0].startswith("本报讯")
     assert not webpage._name_under_headline(["老旧小区改造让居民", "住得更舒心更安心"], 1)
+
+
+def test_a_headline_holding_a_widget_word_over_a_media_name_and_blank_lines() -> None:
+    """`评论员` holds the widget word `评论`: above the date, with a lone media
+    name and blank lines between, the line is still the headline."""
+    headline = "某某日报评论员：再谈“老旧小区改造”为何要久久为功"
+    text = f"{MENU}\n\n{headline}\n\n某某日报\n\n2024-05-13 06:16 来源：某某日报\n\n{ARTICLE}"
+    record = parse(text, kind="webpage")
+    assert record.front["title"] == headline
+    assert record.front["date"] == "2024-05-13 06:16:00" and record.notes == []
+    assert signals.boilerplate_score(headline) >= webpage.FURNITURE  # a widget word in it
+    assert signals.boilerplate_score(headline, widgets=False) < webpage.FURNITURE
+    assert not webpage._worded_headline("分享到 微信 微博 QQ空间 评论 收藏")
 
 
 def test_a_lone_button_between_the_head_and_the_article_stays_out() -> None:

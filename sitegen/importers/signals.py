@@ -111,13 +111,14 @@ def has_link(line: str) -> bool:
     return bool(_DOMAIN.search(line))
 
 
-def boilerplate_score(line: str) -> float:
+def boilerplate_score(line: str, widgets: bool = True) -> float:
     """How much a line looks like page furniture, from 0 (prose) to 1.
 
     Signals: widget and notice words (one notice word counts less in a long
     paragraph of prose, see is_long_prose), many short items (a menu), a very
     short unpunctuated line (a menu entry), little CJK (URLs, codes,
-    counters), a link-list entry; prose lowers the score.
+    counters), a link-list entry; prose lowers the score. `widgets=False`
+    leaves widget words out, to tell what else marks a line.
     """
     text = line.strip()
     if not text:
@@ -128,7 +129,7 @@ def boilerplate_score(line: str) -> float:
     notices = len(NOTICES.findall(text))
     if notices:
         score += 0.3 if cjk.width(text) > 120 or (notices == 1 and is_long_prose(text)) else 0.7
-    if WIDGETS.search(text):
+    if widgets and WIDGETS.search(text):
         score += 0.3 if prose else 0.6
     if LIST_HEADINGS.match(text):
         score += 0.6

@@ -146,6 +146,19 @@ def _furniture(line: str) -> bool:
     return signals.boilerplate_score(line) >= FURNITURE or signals.breadcrumb(line) is not None
 
 
+def _worded_headline(line: str) -> bool:
+    """A headline that a widget word marks as furniture only as part of a
+    longer word (`评论员` holds `评论`, `阅读量` `阅读`): ten wide, headline-like,
+    and furniture by nothing else. Taken as such only right above the date
+    and source lines, where a headline stands."""
+    return (
+        cjk.width(line) >= 10
+        and signals.is_headline_like(line)
+        and signals.breadcrumb(line) is None
+        and signals.boilerplate_score(line, widgets=False) < FURNITURE
+    )
+
+
 def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int]]:
     """Walk up from the article, past furniture: (headline line, meta lines,
     lines between the head and the article that are neither, such as photo
@@ -156,7 +169,8 @@ def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int
     for index in range(start - 1, -1, -1):
         line = lines[index]
         meta = is_meta(line)
-        if not line.strip() or (not meta and (_furniture(line) or signals.is_link_item(line))):
+        furniture = _furniture(line) and not (metas and _worded_headline(line))
+        if not line.strip() or (not meta and (furniture or signals.is_link_item(line))):
             continue
         seen += 1
         if seen > HEAD_WINDOW:
@@ -187,7 +201,7 @@ def _outweighs(headline: str, name: str) -> bool:
     width = cjk.width(headline)
     return (
         signals.is_headline_like(headline)
-        and not _furniture(headline)
+        and (not _furniture(headline) or _worded_headline(headline))
         and not is_meta(headline)
         and width >= max(10, 2 * cjk.width(name))
     )
@@ -198,14 +212,26 @@ def _name_under_headline(lines: list[str], at: int) -> bool:
     date (`上海证券报网络版` under its title, over `2005.08.2605:39`): a
     lone name right under a headline twice as wide is part of the head's
     byline, not the headline (a headline's wrapped tail is about as wide as
-    its first line)."""
-    return at > 0 and _one_word(lines[at], 10) and _outweighs(lines[at - 1], lines[at])
+    its first line). Blank lines between them do not count."""
+    above = _next_text(lines, at, -1)
+    return above is not None and _one_word(lines[at], 10) and _outweighs(lines[above], lines[at])
 
 
 def _channel_over_headline(lines: list[str], at: int) -> bool:
     """A channel or site name on its own line (`新浪财经`) right over a
     headline twice as wide: the page's section, not its title."""
-    return at + 1 < len(lines) and _one_word(lines[at], 6) and _outweighs(lines[at + 1], lines[at])
+    below = _next_text(lines, at, 1)
+    return below is not None and _one_word(lines[at], 6) and _outweighs(lines[below], lines[at])
+
+
+def _next_text(lines: list[str], at: int, step: int) -> int | None:
+    """The nearest line above (`step` -1) or below (1) `at` that is not blank."""
+    index = at + step
+    while 0 <= index < len(lines):
+        if lines[index].strip():
+            return index
+        index += step
+    return None
 
 
 def _wrapped(lines: list[str], at: int) -> int | None:
