@@ -37,7 +37,8 @@ WIDGETS = re.compile(
     r"分享|转发|转播|收藏|打印|关闭|字号|字体|广告|推广|(?:^|\s)[大中小]\s*[大中小]\s*[大中小](?:\s|$)|"
     r"扫一扫|扫描|二维码|客户端|链接|说两句|"
     r"下载|登录|注册|评论|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
-    r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS"
+    r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS|"
+    r"加载中|请稍候|无响应|请刷新|刷新本页|刷新页面"
 )
 """Words of the buttons and widgets every news site has around an article."""
 
@@ -265,6 +266,7 @@ LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 """A field's label and its colon: `来源：`, `责任编辑:`."""
 _VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])")
 _ORG_SUFFIX = "网报社台站刊"
+_CLOSING = "》」』”’）)]】"
 _GLUED = re.compile(r"参与|互动|评论|分享|收藏|打印|\d")
 """Link words a page glues onto a source name: `求是网参与互动`."""
 
@@ -290,16 +292,18 @@ def clean_source(value: str) -> str:
     name = parts[0].replace("\x00", "·") if parts else value.strip()
     name = re.sub(r"\s*[(（][^()（）]{1,6}[)）]?$", "", name)
     last = max(name.rfind(c) for c in _ORG_SUFFIX)
+    while 0 <= last < len(name) - 1 and name[last + 1] in _CLOSING:
+        last += 1  # `《光明日报》`: the name's closing mark stays with it
     if last >= 0 and _GLUED.search(name[last + 1 :]):
         name = name[: last + 1]
     return name.strip()
 
 
 _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
-_ROLE = r"(?:[\u4e00-\u9fff]{0,8}?(?:记者|通讯员)|(?:文|作者)\s*[/／｜|︱])\s*"
+_ROLE = r"(?:[\u4e00-\u9fff·]{0,10}?(?:记者|通讯员)|(?:文|作者)\s*[/／｜|︱])\s*"
 _BRACKETED = re.compile(rf"[（(【\[]\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}})")
 _WHOLE_LINE = re.compile(
-    rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}}?)\s*(?:摄影?|报道|文)?\s*$"
+    rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、\s]{{2,60}}?)\s*(?:摄影?|报道|文)?\s*$"
 )
 
 
@@ -311,16 +315,33 @@ def _leading_names(text: str) -> list[str]:
 
 def byline_names(text: str) -> list[str]:
     """Writers a byline names: a whole line of names after a role
-    (`本报记者 X`, `澎湃新闻记者 X Y`, `文/X`), or names in brackets,
-    `（记者X、Y）`. A 记者 inside a sentence (`据本报记者了解`, `记者从…获悉`)
-    names no one."""
+    (`本报记者 X`, `澎湃新闻记者 X Y`, `文/X`), also with a labelled field
+    after them (`…记者 X 来源：Y`), names in brackets, `（记者X、Y）`, or in
+    a wire dateline's brackets (`新华社北京5月19日电（X、Y）`). A 记者 inside
+    a sentence (`据本报记者了解`, `记者从…获悉`) names no one."""
     found = [_leading_names(m.group("names")) for m in _BRACKETED.finditer(text)]
-    whole = _WHOLE_LINE.match(text)
-    if whole:
-        names = _leading_names(whole.group("names"))
-        if "".join(names) == re.sub(r"[、，,\s和]", "", whole.group("names")):
-            found.append(names)
+    label = LABELLED.search(text)
+    heads = [text, text[: label.start()]] if label and label.start() > 0 else [text]
+    for head in heads:
+        found.append(_all_names(_WHOLE_LINE.match(head)))
+    found.append(_all_names(_WIRE.search(text)))
     return list(dict.fromkeys(name for names in found for name in names))
+
+
+def _all_names(match: re.Match[str] | None) -> list[str]:
+    """The names `match` holds, if it holds nothing else."""
+    if match is None:
+        return []
+    names = _leading_names(match.group("names"))
+    return names if "".join(names) == re.sub(r"[、，,\s和]", "", match.group("names")) else []
+
+
+# A news agency's or paper's dateline, the writers in brackets after 电:
+# `新华社北京5月19日电（刘艺、杨吉）`, `本报长春4月8日电（王某）`.
+_WIRE = re.compile(
+    r"(?:社|报|台|网)[\u4e00-\u9fff]{0,10}?\d{1,2}月\d{1,2}日电\s*[（(]"
+    r"(?!\s*(?:记者|通讯员|本报|新华社))(?P<names>[\u4e00-\u9fff·、，,\s]{2,40})[)）]"
+)
 
 
 def looks_like_person(token: str) -> bool:
@@ -335,6 +356,9 @@ def looks_like_person(token: str) -> bool:
 # --- breadcrumbs and <title> echoes ----------------------------------------------------
 
 _CRUMB_SEPARATOR = re.compile(r"\s*(?:>>|>|＞|→|»|›)\s*")
+_CRUMB_END = re.compile(r"(?:\s*(?:>>|>|＞|→|»|›))+\s*$")
+_CRUMB_ITEM = re.compile(r"[\s\u3000|｜]+")
+_MARKUP = re.compile(r"[<=\"]")  # a tag or attribute copied as text (`<script src="…">`)
 _CRUMB_LEAD = re.compile(r"^\s*[^\s:：>]{1,8}位置\s*[:：]\s*")
 _HOME = re.compile(r"首页|主页|homepage|^home$|^正文$", re.I)
 
@@ -355,16 +379,18 @@ def breadcrumb(line: str, title: str = "") -> list[str] | None:
     the page's `title`, a last item that is the title (or its start) is the
     page itself, not a section."""
     text = _CRUMB_LEAD.sub("", line.strip())
+    text = _CRUMB_END.sub("", text)  # `首页> 新闻中心>`: a separator left at the end
     parts = [p.strip() for p in _CRUMB_SEPARATOR.split(text)]
     if len(parts) < 2:
         return None
     if title and names_title(parts[-1], title):
         text = text[: text.rfind(parts.pop())]
-    if any(len(p) < 2 for p in parts) or cjk.width(text) > 60:
+    if any(len(p) < 2 for p in parts) or cjk.width(text) > 60 or _MARKUP.search(text):
         return None
     if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
         return None
-    sections = [items(p)[0] for p in parts if not _HOME.search(p)]
+    # A middle dot joins a section's words (`健康·生活`): only spaces and bars end one.
+    sections = [_CRUMB_ITEM.split(p)[0] for p in parts if not _HOME.search(p)]
     if len(sections) > 1 and sections[0][-1] in "网站":
         sections = sections[1:]  # the site's name: `人民网>>时政>>各地要闻`
     return [s for s in sections if not _HOME.search(s)]
