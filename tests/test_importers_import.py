@@ -182,8 +182,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
         ("随便写的几句话。\n".encode(), ImportOptions(kind="newsletter"), "unknown kind"),
         ("随便写的几句话。\n".encode(), ImportOptions(kind="post"), "front matter"),
         (b"---\ntitle: [\n---\n", ImportOptions(kind="post"), "YAML"),
-        (None, ImportOptions(), "--publication"),
-        (None, ImportOptions(publication="吉林日报"), "--date"),
         (None, ImportOptions(publication="x", date=dt.date(2022, 1, 1), into="../out"), "--into"),
         (None, ImportOptions(publication="x", date=dt.date(2022, 1, 1), page=0), "--page"),
     ],

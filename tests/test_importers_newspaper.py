@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.errors import ImportFailed
 from sitegen.importers import ImportOptions, Record, detect_kind, parse_source, read_source
 
 SEEDS = Path(__file__).parent / "fixtures" / "importers"
@@ -131,15 +130,23 @@ def test_flags_override_the_masthead() -> None:
     ("options", "flags"),
     [({}, ["--publication", "--date"]), ({"publication": "吉林日报"}, ["--date"])],
 )
-def test_page_without_masthead_needs_publication_and_date(options: dict, flags: list) -> None:
-    with pytest.raises(ImportFailed) as caught:
-        parse("002", **options)
-    message = str(caught.value)
-    assert message.startswith("002_92060822ecd5d4d0.txt:")
-    for flag in flags:
-        assert flag in message
-    if len(flags) == 1:
-        assert "--publication" not in message
+def test_a_page_without_masthead_is_imported_with_its_guesses_named(
+    options: dict, flags: list
+) -> None:
+    """Never refused: filed under the file's name and dated by the file, each
+    guess a warning naming the flag that corrects it; the articles are the
+    same as with both flags."""
+    records = parse("002", **options)
+    source = read_source(next(SEEDS.glob("002_*.txt")))
+    page = records[0]
+    guesses = [n for n in page.notes if "no masthead" in n]
+    assert [next(f for f in flags if f in n) for n in guesses] == flags
+    assert all(n.startswith("002_92060822ecd5d4d0.txt: no masthead") for n in guesses)
+    expected = options.get("publication", source.stem)
+    dated = source.modified.isoformat()
+    assert (page.front["publication"], page.front["date"]) == (expected, dated)
+    flagged = parse("002", **JILIN)
+    assert [text_of(r) for r in records] == [text_of(r) for r in flagged]
 
 
 def test_hard_wrapped_lines_become_paragraphs(inside_page: list[Record]) -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sitegen.errors import ImportFailed
 from sitegen.importers import cjk, columns, epaper, issuetext, layout
 from sitegen.importers.records import (
     ImportOptions,
@@ -21,6 +20,7 @@ from sitegen.importers.records import (
     article_fields,
     body,
     front_matter,
+    guessed_identity,
     issue_fields,
     paragraph,
     short_title,
@@ -128,19 +128,10 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
     head = read_masthead(paras)
     publication = options.publication or head.publication
     date = options.date or head.date
-    missing = [
-        flag for flag, value in (("--publication", publication), ("--date", date)) if not value
-    ]
-    if missing and any(issuetext.marker(x) for x in lines):
+    if (not publication or not date) and any(issuetext.marker(x) for x in lines):
         return epaper.parse(text, source, options)
-    if missing:
-        raise ImportFailed(
-            "this newspaper page has no masthead giving its "
-            + " and ".join(m.lstrip("-") for m in missing),
-            path=source.name,
-            hint="pass " + " and ".join(f"{m} {_PLACEHOLDER[m]}" for m in missing),
-        )
-    assert publication is not None and date is not None
+    guesses: list[str] = []
+    publication, date = guessed_identity(publication, date, source, guesses)
     page = options.page or (1 if head.lines else None)
     issue = options.issue or head.issue
     issue_number = head.issue_number
@@ -177,11 +168,8 @@ def parse(text: str, source: Source, options: ImportOptions) -> list[Record]:
         teasers=teasers,
     )
     blocks = [paragraph(line) for line in head.lines] + page_blocks(units)
-    notes = page_notes(units, source.name)
+    notes = [*guesses, *page_notes(units, source.name)]
     return [Record(folder / f"{token}.md", page_front, body(blocks), notes), *records]
-
-
-_PLACEHOLDER = {"--publication": "NAME", "--date": "YYYY-MM-DD"}
 
 
 def find_articles(units: list[layout.Unit]) -> list[layout.Run]:

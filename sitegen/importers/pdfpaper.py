@@ -36,6 +36,7 @@ from sitegen.importers.records import (
     Source,
     body,
     front_matter,
+    guessed_identity,
     issue_fields,
     paragraph,
     short_title,
@@ -284,19 +285,7 @@ def _identity(
     heads = [r.head for r in readings]
     publication = options.publication or next((h.publication for h in heads if h.publication), None)
     date = options.date or next((h.date for h in heads if h.date), None)
-    if not publication:
-        publication = source.stem
-        notes.append(
-            f"{source.name}: no masthead names the paper; filed under {publication!r} "
-            "(pass --publication NAME)"
-        )
-    if not date:
-        date = source.modified or dt.date.today()
-        notes.append(
-            f"{source.name}: no masthead gives the date; dated {date.isoformat()} by the file "
-            "(pass --date YYYY-MM-DD)"
-        )
-    return publication, date
+    return guessed_identity(publication, date, source, notes)
 
 
 @dataclass

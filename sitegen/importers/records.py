@@ -130,6 +130,28 @@ def short_title(title: str, limit: int = 24) -> str:
     return safe_component(text, limit=limit)
 
 
+def guessed_identity(
+    publication: str | None, date: dt.date | None, source: Source, notes: list[str]
+) -> tuple[str, dt.date]:
+    """A paper's name and issue date as found, else guessed, each guess named
+    in a warning in `notes`: the file's name, the day it was last modified.
+    A page with no masthead is still imported (never refused): the user
+    sees the guess and passes --publication and --date to correct it."""
+    if not publication:
+        publication = source.stem
+        notes.append(
+            f"{source.name}: no masthead names the paper; filed under {publication!r} "
+            "(pass --publication NAME)"
+        )
+    if not date:
+        date = source.modified or dt.date.today()
+        notes.append(
+            f"{source.name}: no masthead gives the date; dated {date.isoformat()} by the file "
+            "(pass --date YYYY-MM-DD)"
+        )
+    return publication, date
+
+
 def issue_fields(
     publication: str, date: dt.date, issue: str | None, issue_number: int | None
 ) -> tuple[PurePosixPath, dict]:
