@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,12 +102,17 @@ class Derived:
         key = self.prints.value((self.prints.render_key, rel, self.prints.value(inputs)))
         return self.write_keyed(rel, origin, key, make)
 
-    def write_keyed(self, rel: str, origin: str, key: bytes, make: Callable[[], bytes]) -> bool:
-        """`write`, for a file whose inputs' key the caller made more cheaply."""
+    def write_keyed(
+        self, rel: str, origin: str, key: bytes, make: Callable[[], bytes | Iterator[bytes]]
+    ) -> bool:
+        """`write`, for a file whose inputs' key the caller made more cheaply.
+        `make` may give the file's bytes in parts, as they are made (`Writer.write_parts`)."""
         if self.previous.get(rel) == key:
             kept = self.writer.keep(rel, origin)
+        elif isinstance(made := make(), bytes):
+            kept = self.writer.write(rel, made, origin)
         else:
-            kept = self.writer.write(rel, make(), origin)
+            kept = self.writer.write_parts(rel, made, origin)
         if kept:
             self.keys[rel] = key
         return kept
@@ -253,13 +258,13 @@ def write_exports(
             _save_lines(lines_file, made)
         return export.csv_file([made[doc.source] for doc in docs])
 
-    def jsonl() -> bytes:
+    def jsonl() -> Iterator[bytes]:
+        """The JSONL's lines, made as they are written: at 100,000 documents the
+        file is a third of a gigabyte, too much to hold twice (lines and whole)."""
         kept = _previous_lines(derived.writer.output / JSONL) if same_key else {}
-        lines = []
         for doc in catalog.documents:
             line = kept.get(doc.id) if doc.source not in edited else None
-            lines.append(export.jsonl_line(row(doc)) if line is None else line)
-        return b"".join(lines)
+            yield export.jsonl_line(row(doc)) if line is None else line
 
     everything = catalog.documents
     # One key for both files: the documents in order (their digests are memoised).

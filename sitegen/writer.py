@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import stat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +221,7 @@ class Writer:
             self._made.add(folder)
         return path
 
-    def stage(self, rel: str, data: bytes) -> None:
+    def stage(self, rel: str, data: bytes | Iterable[bytes]) -> None:
         """Write a claimed file's new bytes to its staging place (safe in forked workers).
 
         Over an existing site that place is the file's slot in the pool,
@@ -233,12 +234,14 @@ class Writer:
         except OSError as exc:
             raise os_failure(exc, self.output / rel, "cannot write") from None
 
-    def _stage(self, rel: str, data: bytes) -> None:
+    def _stage(self, rel: str, data: bytes | Iterable[bytes]) -> None:
         path = self._target(rel)
+        parts = (data,) if isinstance(data, bytes) else data
         if self.fresh:  # a new file in a new tree: nothing stands there to check
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             try:
-                write_all(fd, data)
+                for part in parts:
+                    write_all(fd, part)
             finally:
                 os.close(fd)
             return
@@ -254,8 +257,11 @@ class Writer:
                 fd = -1
                 os.unlink(path)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            write_all(fd, data)
-            os.ftruncate(fd, len(data))
+            size = 0
+            for part in parts:
+                write_all(fd, part)
+                size += len(part)
+            os.ftruncate(fd, size)
         finally:
             if fd >= 0:
                 os.close(fd)
@@ -271,6 +277,19 @@ class Writer:
         if not self.claim(rel, origin):
             return False
         self.put(rel, data)
+        return True
+
+    def write_parts(self, rel: str, parts: Iterable[bytes], origin: str) -> bool:
+        """`write` for a large file made in parts (the data export's JSONL): each
+        is written as it comes, so the whole is never held at once, and compared
+        on the way with the file the output holds, which stays if they are the same."""
+        if not self.claim(rel, origin):
+            return False
+        verdict: list[bool] = []
+        self.stage(
+            rel, parts if self.fresh else _compared(self.output / safe_relpath(rel), parts, verdict)
+        )
+        self.staged_by_worker(rel, self.fresh or not verdict[0])
         return True
 
     def differs(self, rel: str, data: bytes) -> bool:
@@ -476,6 +495,27 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def _compared(path: Path, parts: Iterable[bytes], verdict: list[bool]) -> Iterator[bytes]:
+    """`parts`, passed on and compared on the way with the file at `path`;
+    `verdict` then holds whether the file held exactly these bytes."""
+    try:
+        handle = path.open("rb")
+    except OSError:
+        handle = None
+    same = handle is not None
+    try:
+        for part in parts:
+            if same and handle is not None and handle.read(len(part)) != part:
+                same = False
+            yield part
+        if same and handle is not None and handle.read(1):
+            same = False
+    finally:
+        if handle is not None:
+            handle.close()
+    verdict.append(same)
 
 
 def same_bytes(path: Path, data: bytes) -> bool:

@@ -57,6 +57,30 @@ def test_staged_until_commit_and_unchanged_files_keep_their_mtime(tmp_path):
     assert (second.written, second.unchanged) == (1, 1)
 
 
+@pytest.mark.parametrize(
+    ("parts", "changed"),
+    [
+        ([b"line 1\n", b"line 2\n"], False),  # the same bytes, in other pieces
+        ([b"line 1\n", b"line 3\n"], True),
+        ([b"line 1\n"], True),  # shorter
+        ([b"line 1\n", b"line 2\n", b"line 3\n"], True),  # longer
+    ],
+)
+def test_a_file_written_in_parts_is_compared_as_it_is_written(tmp_path, parts, changed):
+    out = tmp_path / "output"
+    first = Writer(out)
+    first.write_parts("data/all.jsonl", iter([b"line 1\nli", b"ne 2\n"]), "t")
+    first.commit()
+    assert (out / "data/all.jsonl").read_bytes() == b"line 1\nline 2\n"
+    mtime = (out / "data/all.jsonl").stat().st_mtime_ns
+    second = Writer(out)
+    second.write_parts("data/all.jsonl", iter(parts), "t")
+    second.commit()
+    assert (out / "data/all.jsonl").read_bytes() == b"".join(parts)
+    assert ((out / "data/all.jsonl").stat().st_mtime_ns != mtime) == changed
+    assert (second.written, second.unchanged) == ((1, 0) if changed else (0, 1))
+
+
 def test_two_sources_cannot_claim_one_file(tmp_path):
     writer = Writer(tmp_path / "output")
     assert writer.write("x/index.html", b"1", "first")
