@@ -23,7 +23,10 @@ workers included).
 Variants: `no-exchange` (Linux's renameat2, see sitegen/portable.py),
 `no-pool` (nor spare files kept), `spawn` (workers spawned, not forked),
 `portable` (every Linux path off: SITEGEN_PORTABLE=1, as macOS and Windows
-run) and `jobs-1` (no worker processes). `--before TREE` adds a
+run) and `jobs-1` (no worker processes). Not tricks, and only when named
+in `--only`: `no-research-files` (no /id/ pages, no data export) and
+`no-research` (nor citation blocks, nor timelines), whose "gain" is, with
+its sign turned, what the research features of #25 cost. `--before TREE` adds a
 variant built by another checkout (`git worktree add TREE COMMIT`), to time
 a change. Nothing of the machine's settings is touched.
 
@@ -60,8 +63,23 @@ VARIANTS = {
     "spawn": "import sitegen.parallel as p; p.start_method = lambda: 'spawn'",
     "portable": "import os; os.environ['SITEGEN_PORTABLE'] = '1'",
     "jobs-1": "import sys; sys.argv += ['--jobs', '1']",
+    # Not tricks: the research features of #25 switched off, to time what they cost.
+    "no-research-files": (
+        "import sitegen.build as b\n"
+        "b.write_id_pages = lambda *a: []\n"
+        "b.write_exports = lambda *a: None"
+    ),
+    "no-research": (
+        "import sitegen.build as b, sitegen.cite as c, sitegen.render as r\n"
+        "b.write_id_pages = lambda *a: []\n"
+        "b.write_exports = lambda *a: None\n"
+        "c.citation = lambda x: c.Citation('', (), ())\n"
+        "c.of_site = lambda d, config: None\n"
+        "r._days = lambda docs: ()"
+    ),
     "before": "",  # another sitegen tree, given by --before
 }
+DEFAULT = ("all", "no-exchange", "no-pool", "spawn", "portable", "jobs-1")
 
 
 def run(variant: str, site: Path, output: Path, src: Path) -> tuple[float, float]:
@@ -93,9 +111,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path, help="a site made by make_corpus.py")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--only", default=",".join(v for v in VARIANTS if v != "before"), help="comma-separated"
-    )
+    parser.add_argument("--only", default=",".join(DEFAULT), help="comma-separated")
     parser.add_argument("--src", type=Path, default=REPO, help="the sitegen tree to time")
     parser.add_argument("--work", type=Path, default=None, help="where the outputs go")
     parser.add_argument(
