@@ -301,6 +301,17 @@ def test_a_headline_holding_a_widget_word_over_a_media_name_and_blank_lines() ->
     assert not webpage._worded_headline("分享到 微信 微博 QQ空间 评论 收藏")
 
 
+def test_page_words_and_an_unlabelled_source_phrase_in_the_head() -> None:
+    """`正文` over the date line is the page's word, neither source nor writer;
+    `本文来源于X` names the source X; a name after the source is a writer."""
+    text = f"{MENU}{HEADLINE}\n正文\n本文来源于某某日报　2024-05-11 09:36:26\n\n{ARTICLE}"
+    record = parse(text, kind="webpage")  # no writer: the source signs it
+    assert (record.front["author"], record.front.get("source")) == ("某某日报", None)
+    text = f"{MENU}{HEADLINE}\n2023-06-15 08:10 来源：某某新闻网 王某某\n\n{ARTICLE}"
+    record = parse(text, kind="webpage")
+    assert (record.front["author"], record.front["source"]) == ("王某某", "某某新闻网")
+
+
 def test_a_lone_button_between_the_head_and_the_article_stays_out() -> None:
     text = f"{MENU}\n{HEADLINE}\n2019-09-18 来源：某某网\n关注\n\n{ARTICLE}{FOOTER}"
     record = parse(text)

@@ -92,6 +92,8 @@ def test_every_signal_reads_any_line(line: str) -> None:
         ("日期：2019/9/18", {"date": "2019/9/18"}),
         ("2017-03-10来源：某网作者：责任编辑：张三", {"source": "某网", "editor": "张三"}),
         ("一段没有标签的话。", {}),
+        ("编辑：倪某某   责任编辑：杨某", {"editor": "杨某"}),
+        ("责任编辑：杨某 编辑：倪某某", {"editor": "杨某"}),
     ],
 )  # fmt: skip
 def test_fields(line: str, expected: dict[str, str]) -> None:
@@ -106,6 +108,8 @@ def test_fields(line: str, expected: dict[str, str]) -> None:
         ("求是网参与互动", "求是网"),
         ("人民网-《人民日报》", "人民网-《人民日报》"),
         ("光明网-《光明日报》2024-05-20 03:15", "光明网-《光明日报》"),
+        ("本文来源于国家统计局", "国家统计局"),
+        ("转载自某某日报", "某某日报"),
         ("长春新区", "长春新区"),
         ("新华社客户端", "新华社客户端"),
     ],
@@ -145,7 +149,13 @@ def test_long_bylines_take_linear_time() -> None:
     assert len(signals.byline_names("（记者" + "张三、" * 200)) == 1
 
 
+def test_source_writers() -> None:
+    assert signals.source_writers("中国新闻网 王某某") == ["王某某"]
+    assert signals.source_writers("人民日报海外版 中国青年网") == []
+
+
 def test_looks_like_person() -> None:
+    assert not signals.looks_like_person("正文")
     assert signals.looks_like_person("冀勇庆")
     assert not signals.looks_like_person("腾讯音乐")
     assert not signals.looks_like_person("中国网")

@@ -266,6 +266,8 @@ LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 """A field's label and its colon: `来源：`, `责任编辑:`."""
 _VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])")
 _ORG_SUFFIX = "网报社台站刊"
+# `本文来源于国家统计局`: the phrase a page writes before a source it does not label.
+_SOURCE_LEAD = re.compile(r"^(?:本文|文章|稿件|信息)?(?:来源于|来源自|转载自|转自|来自)\s*")
 _CLOSING = "》」』”’）)]】"
 _GLUED = re.compile(r"参与|互动|评论|分享|收藏|打印|\d")
 """Link words a page glues onto a source name: `求是网参与互动`."""
@@ -275,19 +277,25 @@ def fields(line: str) -> dict[str, str]:
     """`label：value` pairs of one line, by field: `来源：新华网`,
     `【责任编辑：严玉洁】`, `发布时间：2019-09-18`. The first of each field wins."""
     found: dict[str, str] = {}
+    responsible = False
     for match in LABELLED.finditer(line):
-        field = next(k for k, v in FIELD_LABELS.items() if re.fullmatch(v, match.group("label")))
+        label = match.group("label")
+        field = next(k for k, v in FIELD_LABELS.items() if re.fullmatch(v, label))
         rest = line[match.end() :]
         end = _VALUE_END.search(rest)
         value = (rest[: end.start()] if end else rest).strip(" ，,。;；")
-        if value and field not in found:
+        # `编辑：X 责任编辑：Y`: the editor answerable for the page is Y.
+        outranks = field == "editor" and label in ("责任编辑", "责编") and not responsible
+        if value and (field not in found or outranks):
             found[field] = value
+            responsible = responsible or outranks
     return found
 
 
 def clean_source(value: str) -> str:
     """A source name without what a page glues onto it: the first of several
     names, a `(上海)` desk, a link such as `参与互动` after `求是网`."""
+    value = _SOURCE_LEAD.sub("", value.strip())
     parts = items(value.replace("·", "\x00"))
     name = parts[0].replace("\x00", "·") if parts else value.strip()
     name = re.sub(r"\s*[(（][^()（）]{1,6}[)）]?$", "", name)
@@ -344,13 +352,24 @@ _WIRE = re.compile(
 )
 
 
+def source_writers(value: str) -> list[str]:
+    """The people a source field names after the source (`来源：中国新闻网 王帆`)."""
+    return [word for word in items(value)[1:] if looks_like_person(word)]
+
+
 def looks_like_person(token: str) -> bool:
     """Two or three ideographs and no organisation ending: most Chinese names
     (`腾讯音乐`, `新浪娱乐`, `长春新区` are not)."""
     return (
         bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", token))
         and token[-1] not in _ORG_SUFFIX + "部局院所区市省县"
+        and not page_word(token)
     )
+
+
+def page_word(token: str) -> bool:
+    """A word of the page's own furniture, `首页` or `正文`: no name, no source."""
+    return bool(_HOME.search(token))
 
 
 # --- breadcrumbs and <title> echoes ----------------------------------------------------

@@ -434,7 +434,11 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     text = line[: date.start] + " " + line[date.end :] if date else line
     words = []
     for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
-        if signals.WIDGETS.search(word) or signals.WEEKDAY.fullmatch(word):
+        if (
+            signals.WIDGETS.search(word)
+            or signals.WEEKDAY.fullmatch(word)
+            or signals.page_word(word)
+        ):
             continue
         if sum(1 for c in word if cjk.is_ideograph(c)) < 2:
             continue
@@ -466,6 +470,7 @@ def _metadata(
             else:
                 found.setdefault("source", word)
     if "source" in found:
+        authors += [n for n in signals.source_writers(found["source"]) if n not in authors]
         found["source"] = signals.clean_source(found["source"])
     after = [i for i in range(body[-1] + 1, len(lines)) if lines[i].strip()][:3] if body else []
     for index in [*body[:3], *body[-3:], *after, *metas]:
