@@ -22,6 +22,7 @@ import yaml
 
 from sitegen.config import Config
 from sitegen.sources.document import Document
+from sitegen.sources.frontmatter import yaml_span
 from sitegen.urls import output_path
 from sitegen.writer import INTERNAL
 
@@ -78,10 +79,6 @@ def pending(
     return found
 
 
-_OPENING = re.compile(r"---[ \t]*\r?\n")  # where the text begins, after any BOM
-_FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
-
-
 def add_aliases(text: str, urls: list[str]) -> str | None:
     """`text` (a whole document) with `urls` added to its front matter's
     `aliases`, made where missing; nothing else in it changes (BOM, line ends,
@@ -91,14 +88,11 @@ def add_aliases(text: str, urls: list[str]) -> str | None:
     Each edit is checked by reading the front matter back: the new list must
     be the old one and `urls`, and every other key as it was.
     """
-    head = len(text) - len(text.lstrip("\ufeff \t\r\n"))
-    opening = _OPENING.match(text, head)
-    closing = _FENCE.search(text, opening.end()) if opening else None
-    if not opening or not closing:
+    span = yaml_span(text)
+    if span is None:
         return None
-    start = opening.end()
-    block = text[start : closing.start()]
-    newline = "\r\n" if block.endswith("\r\n") or "\r\n" in text[head:start] else "\n"
+    start, end, newline = span
+    block = text[start:end]
     before = _read(block)
     if before is None:
         return None
@@ -114,7 +108,7 @@ def add_aliases(text: str, urls: list[str]) -> str | None:
         k: v for k, v in before.items() if k != "aliases"
     }:
         return None
-    return text[:start] + edited + text[closing.start() :]
+    return text[:start] + edited + text[end:]
 
 
 _KEY = re.compile(r"^aliases[ \t]*:[ \t]*(.*?)[ \t]*(\r?)$", re.MULTILINE)

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from sitegen.sources.frontmatter import yaml_span
 from sitegen.urls import portable_segment
 
 LENGTH = 10  # base32 characters: 50 bits, no collision in any archive of this size
@@ -65,11 +66,11 @@ def write_ids(content_dir: Path, documents: Iterable[tuple[str, str]]) -> list[s
     for source, value in documents:
         path = content_dir / source
         text = path.read_bytes().decode("utf-8")  # a BOM and CRLF line ends are kept
-        head = len(text) - len(text.lstrip("\ufeff\n\r \t"))
-        if not text.startswith("---", head) or re.search(r"(?m)^id\s*:", text.split("\n---", 1)[0]):
+        span = yaml_span(text)
+        if span is None or re.search(r"(?m)^id\s*:", text[span.start : span.end]):
             continue
-        newline = "\r\n" if "\r\n" in text[: head + 8] else "\n"
-        at = text.index("\n", head) + 1
-        path.write_bytes(f"{text[:at]}id: {value}{newline}{text[at:]}".encode())
+        path.write_bytes(
+            f"{text[: span.start]}id: {value}{span.newline}{text[span.start :]}".encode()
+        )
         written.append(source)
     return written

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -188,6 +188,30 @@ def read_yaml(block: str) -> tuple[Any, list[tuple[int, str]]]:
 
 
 _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+class Span(NamedTuple):
+    """Where a document's YAML block stands in its text as written."""
+
+    start: int  # after the opening `---` line
+    end: int  # where the closing `---` line begins
+    newline: str  # the line end the file uses
+
+
+def yaml_span(text: str) -> Span | None:
+    """The front matter's place in `text` as written (a BOM, blank lines before
+    the opening `---` and CRLF line ends kept), for edits that change no other
+    byte (`sitegen ids`, `sitegen aliases`); None with no front matter."""
+    head = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    opening = _RAW_OPENING.match(text, head)
+    closing = _RAW_FENCE.search(text, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return None
+    return Span(opening.end(), closing.start(), "\r\n" if "\r" in opening.group() else "\n")
+
+
+_RAW_OPENING = re.compile(r"---[ \t]*\r?\n")  # matched where the text begins, after a BOM
+_RAW_FENCE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
 _KEY = re.compile(r"^([^\s:#][^:]*?)\s*:", re.MULTILINE)
 
 
