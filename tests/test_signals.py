@@ -267,6 +267,7 @@ def test_link_list_runs() -> None:
         ("人民网>>健康·生活", ["健康·生活"]),
         ("首页> 新闻中心>", ["新闻中心"]),
         ('<script src="a.js" type="text/javascript"></script>', None),
+        ("|| > 新闻", ["新闻"]),  # a section of separators only is none
     ],
 )
 def test_breadcrumb(line: str, sections: list[str] | None) -> None:

@@ -409,7 +409,8 @@ def breadcrumb(line: str, title: str = "") -> list[str] | None:
     if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
         return None
     # A middle dot joins a section's words (`健康·生活`): only spaces and bars end one.
-    sections = [_CRUMB_ITEM.split(p)[0] for p in parts if not _HOME.search(p)]
+    words = [[w for w in _CRUMB_ITEM.split(p) if w] for p in parts if not _HOME.search(p)]
+    sections = [found[0] for found in words if found]
     if len(sections) > 1 and sections[0][-1] in "网站":
         sections = sections[1:]  # the site's name: `人民网>>时政>>各地要闻`
     return [s for s in sections if not _HOME.search(s)]
