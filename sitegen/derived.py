@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import mmap
 import os
 import pickle
 from collections.abc import Callable, Iterator
@@ -259,12 +260,16 @@ def write_exports(
         return export.csv_file([made[doc.source] for doc in docs])
 
     def jsonl() -> Iterator[bytes]:
-        """The JSONL's lines, made as they are written: at 100,000 documents the
-        file is a third of a gigabyte, too much to hold twice (lines and whole)."""
-        kept = _previous_lines(derived.writer.output / JSONL) if same_key else {}
-        for doc in catalog.documents:
-            line = kept.get(doc.id) if doc.source not in edited else None
-            yield export.jsonl_line(row(doc)) if line is None else line
+        """The JSONL, made as it is written: at 100,000 documents the file is a
+        third of a gigabyte, too much to hold twice. An edit copies the runs of
+        lines it left alone from the last build's file (`_spliced`)."""
+        return _spliced(
+            derived.writer.output / JSONL,
+            lines_file.with_name("data-jsonl.pickle"),
+            catalog.documents,
+            edited if same_key else None,
+            lambda doc: export.jsonl_line(row(doc)),
+        )
 
     everything = catalog.documents
     # One key for both files: the documents in order (their digests are memoised).
@@ -342,15 +347,77 @@ def _save_lines(path: Path, lines: dict[str, str]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _previous_lines(path: Path) -> dict[str, bytes]:
-    """The last build's JSONL lines by document id (none if it cannot be read)."""
+def _spliced(
+    path: Path,
+    index_file: Path,
+    documents: list[Document],
+    edited: set[str] | None,
+    make: Callable[[Document], bytes],
+) -> Iterator[bytes]:
+    """The JSONL's bytes: a new line for each document in `edited` (for all when
+    None), and for the rest their line in the last build's file, copied in runs.
+
+    Where each document's line stood is kept beside the output; a line is
+    taken only if it is still exactly one whole line starting with that
+    document's id, so a stale record costs speed, never a wrong line.
+    """
+    spans = _load_spans(index_file) if edited is not None else {}
+    old = _mapped(path) if spans else None
+    ids: list[str] = []
+    ends: list[int] = []
+    at = run_start = run_end = 0
     try:
-        data = path.read_bytes()
-    except OSError:
+        for doc in documents:
+            span = spans.get(doc.id) if old is not None and doc.source not in edited else None
+            if span is not None and not _whole_line(old, span, doc.id):
+                span = None
+            if span is not None and span[0] == run_end and run_end > run_start:
+                run_end = span[1]
+            else:
+                if run_end > run_start:
+                    yield old[run_start:run_end]
+                if span is not None:
+                    run_start, run_end = span
+                else:
+                    run_start = run_end = 0
+                    line = make(doc)
+                    yield line
+            at += span[1] - span[0] if span is not None else len(line)
+            ids.append(doc.id)
+            ends.append(at)
+        if run_end > run_start:
+            yield old[run_start:run_end]
+    finally:
+        if old is not None:
+            old.close()
+    _save_lines(index_file, {"ids": ids, "ends": ends})
+
+
+def _load_spans(path: Path) -> dict[str, tuple[int, int]]:
+    """Where each document's JSONL line stood in the last build's file, by id."""
+    saved: Any = _load_lines(path)
+    ids, ends = saved.get("ids"), saved.get("ends")
+    if not isinstance(ids, list) or not isinstance(ends, list) or len(ids) != len(ends):
         return {}
-    found = {}
-    for line in data.splitlines(keepends=True):
-        if line.startswith(_ID_FIELD):
-            end = line.find(b'"', len(_ID_FIELD))
-            found[line[len(_ID_FIELD) : end].decode("utf-8")] = line
-    return found
+    return dict(zip(ids, zip([0, *ends], ends, strict=False), strict=False))
+
+
+def _mapped(path: Path) -> mmap.mmap | None:
+    """The file mapped for reading (closed before the output is committed), or None."""
+    try:
+        with path.open("rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, or empty: mmap maps no empty file
+        return None
+
+
+def _whole_line(data: mmap.mmap, span: tuple[int, int], doc_id: str) -> bool:
+    """Whether `data[start:end]` is one whole JSONL line, the one of `doc_id`."""
+    start, end = span
+    head = _ID_FIELD + doc_id.encode("utf-8") + b'"'
+    return (
+        0 <= start < end <= len(data)
+        and (start == 0 or data[start - 1] == 10)
+        and data[start : start + len(head)] == head
+        and data.find(b"\n", start, end) == end - 1
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
 import time
 from pathlib import Path
 
@@ -75,6 +77,39 @@ def test_editing_one_post_rerenders_only_the_pages_that_show_it(site):
     assert untouched and all(after[rel] == before[rel] for rel in untouched)
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "改过的标题" in home or "改过的标题" in (out / "page/2/index.html").read_text("utf-8")
+
+
+def _data_files(out):
+    return {name: (out / "data" / name).read_bytes() for name in ("documents.csv", "documents.jsonl")}
+
+
+@pytest.mark.parametrize("spoil", [None, "reversed", "shifted"])
+def test_an_edit_rewrites_the_data_export_as_a_clean_build_would(site, tmp_path, spoil):
+    """Incremental exports keep the lines of documents an edit left alone; a
+    spoiled record of where those lines stood costs time, never a wrong line."""
+    _, out = run(site)
+    before = _data_files(out)["documents.jsonl"].splitlines(keepends=True)
+    index = out / ".sitegen" / "data-jsonl.pickle"
+    if spoil:
+        saved = pickle.loads(index.read_bytes())
+        if spoil == "reversed":
+            saved["ids"].reverse()
+        else:
+            saved["ends"] = [end + 3 for end in saved["ends"]]
+        index.write_bytes(pickle.dumps(saved))
+    path = site / "content" / "p05.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("第05篇", "改过的标题"), "utf-8")
+    run(site)
+    edited = _data_files(out)
+    clean_site = tmp_path / "clean"
+    shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns("output"))
+    _, clean_out = run(clean_site)
+    assert edited == _data_files(clean_out)
+    after = edited["documents.jsonl"].splitlines(keepends=True)
+    assert [line for line in after if line not in before] == [
+        line for line in after if "改过的标题".encode() in line
+    ]
+    assert len(after) == len(before) == 12
 
 
 def test_touching_a_file_without_changing_it_reparses_nothing(site):
