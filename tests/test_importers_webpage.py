@@ -151,6 +151,40 @@ def test_date_forms_under_the_title(meta: str, date: str) -> None:
     assert record.notes == []
 
 
+def test_a_source_and_author_glued_to_the_date_line() -> None:
+    record = parse(
+        f"{MENU}老旧小区改造让居民住得更舒心\n2019年09月18日10:32某州日报李某某我要评论(0)\n\n"
+        f"{ARTICLE}{FOOTER}"
+    )
+    assert (record.front["source"], record.front["author"]) == ("某州日报", "李某某")
+
+
+def test_a_list_article_starts_under_its_dated_byline() -> None:
+    """Short item lines (a place, a price, a phone number) weigh against
+    prose, so the longest prose run is the list's last long notes; the one
+    dated byline above it says where the article began."""
+    items = "".join(
+        f"{n}、某某景区{n}号\n\n成人票原价：{100 + n}元\n\n咨询电话：5800{n:04d}\n\n"
+        for n in range(1, 31)
+    )
+    tail = (
+        "备注：仅限成人票享受半价优惠，半价票每天限量发售，售完即止，请游客提前在官方渠道预约。\n\n"
+        "特别提示：优惠活动期间部分景区可能出现较长时间排队等候的情况，请游客合理安排行程，错峰出行。\n"
+    )
+    text = (
+        f"{MENU}周末三十家景区门票半价\n2024-05-13 12:03:10 作者：李某 来源:某某网 审稿：王某\n\n"
+        "本网记者李某5月13日报道：本周末本市三十家景区推出门票半价优惠活动，详见下表。\n\n"
+        f"{items}{tail}{FOOTER}"
+    )
+    record = parse(text)
+    assert record.front["title"] == "周末三十家景区门票半价"
+    assert record.front["date"] == "2024-05-13 12:03:10"
+    assert (record.front["source"], record.front["author"]) == ("某某网", "李某")
+    body = text_of(record)
+    assert body.startswith("本网记者李某") and "1、某某景区1号" in body
+    assert body.rstrip().endswith("错峰出行。")
+
+
 def test_date_at_the_bottom_and_metadata_lines() -> None:
     text = (
         f"{MENU}当前位置：首页 > 民生 > 城建\n\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"

@@ -94,6 +94,7 @@ def test_every_signal_reads_any_line(line: str) -> None:
         ("一段没有标签的话。", {}),
         ("编辑：倪某某   责任编辑：杨某", {"editor": "杨某"}),
         ("责任编辑：杨某 编辑：倪某某", {"editor": "杨某"}),
+        ("作者：李某 来源:某某网 审稿：王某", {"author": "李某", "source": "某某网"}),
     ],
 )  # fmt: skip
 def test_fields(line: str, expected: dict[str, str]) -> None:
@@ -305,3 +306,18 @@ def test_captions() -> None:
     assert signals.is_caption("图为马素湘在澳大利亚悉尼游玩时的近影。")
     assert signals.is_caption("本报记者 刘彦 摄")
     assert not signals.is_caption(PROSE)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("某州日报李某某", ["某州日报", "李某某"]),
+        ("某某新闻网王某", ["某某新闻网", "王某"]),
+        ("某某日报海外版", ["某某日报海外版"]),
+        ("某某日报客户端", ["某某日报客户端"]),
+        ("某某网", ["某某网"]),
+        ("某某音乐", ["某某音乐"]),
+    ],
+)  # fmt: skip
+def test_a_source_run_into_a_name_is_taken_apart(word: str, expected: list[str]) -> None:
+    assert signals.unglued(word) == expected

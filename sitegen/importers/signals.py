@@ -264,7 +264,11 @@ FIELD_LABELS = {
 _ANY_LABEL = "|".join(FIELD_LABELS.values())
 LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 """A field's label and its colon: `来源：`, `责任编辑:`."""
-_VALUE_END = re.compile(rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])")
+_VALUE_END = re.compile(
+    rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])|\s+(?=[\u4e00-\u9fff]{{2,4}}\s*[:：])"
+)
+"""Where a labelled value ends: wide space, a bar or closing bracket, or the
+next `label：` (`来源:东方网 选稿：曾炟`: another label, known or not)."""
 _ORG_SUFFIX = "网报社台站刊"
 # `本文来源于国家统计局`: the phrase a page writes before a source it does not label.
 _SOURCE_LEAD = re.compile(r"^(?:本文|文章|稿件|信息)?(?:来源于|来源自|转载自|转自|来自)\s*")
@@ -357,12 +361,21 @@ def source_writers(value: str) -> list[str]:
     return [word for word in items(value)[1:] if looks_like_person(word)]
 
 
+def unglued(word: str) -> list[str]:
+    """A source name and a person's name that a page's text runs together
+    (`环球时报单仁平`: two spans, no space between), as two words; else the word."""
+    last = max(word.rfind(c) for c in _ORG_SUFFIX)
+    if 2 <= last < len(word) - 2 and looks_like_person(word[last + 1 :]):
+        return [word[: last + 1], word[last + 1 :]]
+    return [word]
+
+
 def looks_like_person(token: str) -> bool:
     """Two or three ideographs and no organisation ending: most Chinese names
     (`腾讯音乐`, `新浪娱乐`, `长春新区` are not)."""
     return (
         bool(re.fullmatch(r"[\u4e00-\u9fff]{2,3}", token))
-        and token[-1] not in _ORG_SUFFIX + "部局院所区市省县"
+        and token[-1] not in _ORG_SUFFIX + "部局院所区市省县版端"
         and not page_word(token)
     )
 

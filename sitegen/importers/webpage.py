@@ -403,6 +403,26 @@ def site_name(lines: list[str]) -> str | None:
     return next((m.group(1) or m.group(2) for x in lines if (m := _SITE.search(x))), None)
 
 
+def _byline_above(lines: list[str], start: int) -> int | None:
+    """The one dated byline line (a date with `作者：`, `来源：`… on it) above
+    an article run that found no head of its own, when nothing but plain
+    lines stands between them: the run then began too late, in an article
+    made of short lines (a list of places, prices, numbers) that do not
+    weigh as prose."""
+    found = [i for i in range(start) if _dated_byline(lines[i])]
+    if len(found) != 1:
+        return None
+    if any(_furniture(x) or edge_furniture(x) for x in lines[found[0] + 1 : start] if x.strip()):
+        return None
+    return found[0]
+
+
+def _dated_byline(line: str) -> bool:
+    """A line giving a date and a labelled author, source or editor."""
+    labelled = signals.fields(line).keys() & {"author", "source", "editor"}
+    return bool(labelled) and is_meta(line) and bool(signals.find_dates(line))
+
+
 def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMatch | None:
     """The head's date; else a labelled date line; else a date line just
     after the article (some sites put it at the bottom)."""
@@ -434,15 +454,13 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     text = line[: date.start] + " " + line[date.end :] if date else line
     words = []
     for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
-        if (
-            signals.WIDGETS.search(word)
-            or signals.WEEKDAY.fullmatch(word)
-            or signals.page_word(word)
-        ):
+        if (widget := signals.WIDGETS.search(word)) is not None:
+            word = word[: widget.start()]  # `环球时报单仁平我要评论(0)`: spans glued together
+        if signals.WEEKDAY.fullmatch(word) or signals.page_word(word):
             continue
         if sum(1 for c in word if cjk.is_ideograph(c)) < 2:
             continue
-        words.append(word)
+        words += signals.unglued(word)
     return words
 
 
@@ -498,6 +516,9 @@ def read(text: str) -> Reading:
     lines = text.split("\n")
     run = main_run(lines)
     head, metas, between = _title(lines, run)
+    if run is not None and not metas and (anchor := _byline_above(lines, run.start)) is not None:
+        run = range(anchor + 1, run.stop)  # a list article: its items are not prose
+        head, metas, between = _title(lines, run)
     body = [i for i in _article(lines, run, between, head.lines) if i not in head.lines]
     leading = between if run is not None else []
     captions = {i for i in leading if not signals.is_prose(lines[i])} | {
