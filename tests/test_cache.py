@@ -80,7 +80,8 @@ def test_editing_one_post_rerenders_only_the_pages_that_show_it(site):
 
 
 def _data_files(out):
-    return {name: (out / "data" / name).read_bytes() for name in ("documents.csv", "documents.jsonl")}
+    names = ("documents.csv", "documents.jsonl")
+    return {name: (out / "data" / name).read_bytes() for name in names}
 
 
 @pytest.mark.parametrize("spoil", [None, "reversed", "shifted"])

@@ -132,6 +132,7 @@ ARTICLE = (
     "　　居民们表示，改造让生活更方便了，也让小区面貌焕然一新。\n"
 )
 MENU = "首页 新闻 体育 财经 娱乐 科技 汽车 房产\n"
+HEADLINE = "老旧小区改造让居民住得更舒心更安心"
 FOOTER = "关于我们 | 联系我们 | 网站地图\nCopyright © 2019 某某网 版权所有\n京ICP备12345678号\n"
 
 
@@ -183,6 +184,52 @@ def test_a_list_article_starts_under_its_dated_byline() -> None:
     body = text_of(record)
     assert body.startswith("本网记者李某") and "1、某某景区1号" in body
     assert body.rstrip().endswith("错峰出行。")
+
+
+def test_a_copyright_notice_ends_the_text_before_a_list_of_headlines() -> None:
+    """Other stories' headlines are punctuated like prose; the reprint notice
+    between them and the article, a sentence of furniture, ends the article."""
+    others = "".join(
+        f"{h}\n\n"
+        for h in (
+            "中年人为什么都不愿意运动了？",
+            "九价疫苗降价！为什么有人打了还会患病？",
+            "节后不想上班？你可能还要再干四十年！",
+            "列车停运、高速封路、航班取消，回家太难了！",
+            "一年喝掉三百亿公斤，喝酒的人要当心了",
+        )
+    )
+    text = (
+        f"{MENU}老旧小区改造让居民住得更舒心\n2019-09-18 来源：某某网\n\n{ARTICLE}\n"
+        "某某网（www.example.cn）原创内容，未经授权不得转载。合作请联系：hz@example.cn\n"
+        f"往期推荐 >>\n\n{others}{FOOTER}"
+    )
+    body = text_of(parse(text))
+    assert body.rstrip().endswith("焕然一新。")
+    assert "运动了" not in body and "不得转载" not in body
+
+
+def test_a_kicker_over_the_headline_is_not_part_of_it() -> None:
+    """A headline's wrap fills its first line; a narrower line over it is a kicker (引题)."""
+    text = f"{MENU}某市着力改善民生\n{HEADLINE}（权威发布）\n2019-09-18 来源：某某网\n\n{ARTICLE}"
+    assert parse(text).front["title"] == f"{HEADLINE}（权威发布）"
+
+
+def test_bylines_over_the_text_name_the_authors_and_leave_the_text() -> None:
+    text = (
+        f"{MENU}{HEADLINE}\n本报记者 王某某 方  敏\n2019年09月18日10:32 | 来源：某某日报\n"
+        "责任编辑：张某 AB012\n\n新华社北京9月18日电\n\n新华社记者李某、赵某某\n\n"
+        f"{ARTICLE}{FOOTER}"
+    )
+    record = parse(text)
+    assert record.front["author"] == "王某某、方敏、李某、赵某某"
+    assert record.front["editor"] == "张某"
+    assert "新华社记者" not in text_of(record)
+
+
+def test_an_unknown_label_on_the_date_line_gives_the_source() -> None:
+    text = f"{MENU}{HEADLINE}\n原创：某某健康网2019-09-18 12:27:25\n\n{ARTICLE}{FOOTER}"
+    assert webpage.read(text).fields["source"] == "某某健康网"
 
 
 def test_date_at_the_bottom_and_metadata_lines() -> None:
@@ -306,9 +353,6 @@ def test_a_headline_wrapped_over_two_lines_is_joined() -> None:
     head = "老旧小区改造让居民\n住得更舒心更安心\n2019-09-18 来源：某某网"
     text = f"{MENU}\n{head}\n\n{ARTICLE}{FOOTER}"
     assert parse(text).front["title"] == "老旧小区改造让居民住得更舒心更安心"
-
-
-HEADLINE = "老旧小区改造让居民住得更舒心更安心"
 
 
 def test_a_mobile_head_channel_headline_media_and_date() -> None:

@@ -321,3 +321,30 @@ def test_captions() -> None:
 )  # fmt: skip
 def test_a_source_run_into_a_name_is_taken_apart(word: str, expected: list[str]) -> None:
     assert signals.unglued(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("本报记者 王某某 方 敏", ["王某某", "方敏"]),
+        ("本报记者 方　敏 王某某", ["方敏", "王某某"]),
+        ("（记者 方 敏、李 明）", ["方敏", "李明"]),
+        ("本报记者 张某文", ["张某文"]),
+        ("本报记者 张某 文", ["张某"]),
+    ],
+)  # fmt: skip
+def test_names_padded_to_three_characters_are_one_name(line: str, names: list[str]) -> None:
+    assert signals.byline_names(line) == names
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("支某某 SF099", "支某某"),
+        ("张某、李某 ED12", "张某、李某"),
+        ("NF041", "NF041"),
+        ("王某", "王某"),
+    ],
+)  # fmt: skip
+def test_staff_codes_after_names_are_dropped(value: str, expected: str) -> None:
+    assert signals.without_staff_codes(value) == expected

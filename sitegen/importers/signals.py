@@ -315,14 +315,21 @@ _NAME = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 _ROLE = r"(?:[\u4e00-\u9fff·]{0,10}?(?:记者|通讯员)|(?:文|作者)\s*[/／｜|︱])\s*"
 _BRACKETED = re.compile(rf"[（(【\[]\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、，,\s]{{2,60}})")
 _WHOLE_LINE = re.compile(
-    rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、\s]{{2,60}}?)\s*(?:摄影?|报道|文)?\s*$"
+    rf"^\s*{_ROLE}(?P<names>[\u4e00-\u9fff·、\s]{{2,60}}?)\s*(?:摄影?|报道|(?<=\s)文)?\s*$"
 )
 
 
 def _leading_names(text: str) -> list[str]:
     """The names a byline lists, up to the first word that is not a name."""
-    words = re.split(r"[、，,\s]+|\s*和\s*", text.strip())
+    text = _PADDED_NAME.sub(r"\1\2", text.strip())
+    words = re.split(r"[、，,\s]+|\s*和\s*", text)
     return list(itertools.takewhile(_NAME.fullmatch, words))
+
+
+# A two-character name padded to the width of three (`方  敏`), as bylines set it.
+_PADDED_NAME = re.compile(
+    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])[ \u3000\xa0]{1,2}([\u4e00-\u9fff])(?![\u4e00-\u9fff])"
+)
 
 
 def byline_names(text: str) -> list[str]:
@@ -338,6 +345,11 @@ def byline_names(text: str) -> list[str]:
         found.append(_all_names(_WHOLE_LINE.match(head)))
     found.append(_all_names(_WIRE.search(text)))
     return list(dict.fromkeys(name for names in found for name in names))
+
+
+def is_byline(line: str) -> bool:
+    """A line that is only a byline: a role and names (`新华社记者X、Y`)."""
+    return bool(_all_names(_WHOLE_LINE.match(line)))
 
 
 def _all_names(match: re.Match[str] | None) -> list[str]:
@@ -359,6 +371,16 @@ _WIRE = re.compile(
 def source_writers(value: str) -> list[str]:
     """The people a source field names after the source (`来源：中国新闻网 王帆`)."""
     return [word for word in items(value)[1:] if looks_like_person(word)]
+
+
+def without_staff_codes(value: str) -> str:
+    """Names without the staff codes a CMS prints after them (`支某某 SF099`);
+    a value that is only a code stays as it is."""
+    names = _STAFF_CODE.sub("", value).strip()
+    return names if re.search(r"[\u4e00-\u9fff]", names) else value
+
+
+_STAFF_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,4}\d{2,}(?![A-Za-z0-9])")
 
 
 def unglued(word: str) -> list[str]:

@@ -14,6 +14,7 @@ the best guess is taken and named in a warning.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -92,6 +93,8 @@ def weights(lines: list[str]) -> list[float]:
     for index, line in enumerate(lines):
         if not line.strip():
             result.append(0.0)
+        elif signals.is_prose(line) and _furniture(line):
+            result.append(-math.inf)
         elif signals.is_prose(line) and index not in listed:
             result.append(cjk.width(line))
         else:
@@ -235,11 +238,15 @@ def _next_text(lines: list[str], at: int, step: int) -> int | None:
 
 
 def _wrapped(lines: list[str], at: int) -> int | None:
-    """The line right above a headline when the headline wraps onto two lines."""
+    """The line right above a headline when the headline wraps onto two lines.
+    A wrap fills its first line: a narrower line above is a kicker (引题,
+    `河南着力培育新动能` over the headline), not the headline's start."""
     above = at - 1
     if above < 0 or not lines[above].strip():
         return None
     line = lines[above].strip()
+    if cjk.width(line) < cjk.width(lines[at].strip()):
+        return None
     if _furniture(line) or is_meta(line) or cjk.ends_sentence(line) or signals.punctuation(line):
         return None
     if cjk.width(line) < 8 or signals.cjk_ratio(line) < 0.6 or len(signals.items(line)) > 2:
@@ -367,7 +374,10 @@ def _article(
         inside.pop()
     while inside and edge_furniture(lines[inside[0]]):
         inside.pop(0)
-    return sorted(between) + inside + (_closing(lines, run.stop) if whole else [])
+    article = sorted(between) + inside + (_closing(lines, run.stop) if whole else [])
+    # a byline line opening or closing the text is the head's (its names go to `author`)
+    edges = set(article[:3] + article[-3:])
+    return [i for i in article if i not in edges or not signals.is_byline(lines[i])]
 
 
 def _closing(lines: list[str], end: int, most: int = 2) -> list[int]:
@@ -456,12 +466,16 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
         if (widget := signals.WIDGETS.search(word)) is not None:
             word = word[: widget.start()]  # `环球时报单仁平我要评论(0)`: spans glued together
+        word = _UNKNOWN_LABEL.sub("", word)  # `原创：某某网`: a label this reader does not know
         if signals.WEEKDAY.fullmatch(word) or signals.page_word(word):
             continue
         if sum(1 for c in word if cjk.is_ideograph(c)) < 2:
             continue
         words += signals.unglued(word)
     return words
+
+
+_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}[:：]\s*(?=\S)")
 
 
 def _metadata(
@@ -491,10 +505,14 @@ def _metadata(
         authors += [n for n in signals.source_writers(found["source"]) if n not in authors]
         found["source"] = signals.clean_source(found["source"])
     after = [i for i in range(body[-1] + 1, len(lines)) if lines[i].strip()][:3] if body else []
-    for index in [*body[:3], *body[-3:], *after, *metas]:
+    # the head and the text's first lines, with a byline line left out of either
+    opening = range(start, body[min(2, len(body) - 1)] + 1) if body else range(0)
+    for index in [*opening, *body[-3:], *after, *metas]:
         for name in signals.byline_names(lines[index]):
             if not any(name in a for a in authors):
                 authors.append(name)
+    if "editor" in found:
+        found["editor"] = signals.without_staff_codes(found["editor"])
     found.pop("date", None)
     found.pop("author", None)
     return found, authors
