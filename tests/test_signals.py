@@ -309,21 +309,6 @@ def test_captions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"),
-    [
-        ("某州日报李某某", ["某州日报", "李某某"]),
-        ("某某新闻网王某", ["某某新闻网", "王某"]),
-        ("某某日报海外版", ["某某日报海外版"]),
-        ("某某日报客户端", ["某某日报客户端"]),
-        ("某某网", ["某某网"]),
-        ("某某音乐", ["某某音乐"]),
-    ],
-)  # fmt: skip
-def test_a_source_run_into_a_name_is_taken_apart(word: str, expected: list[str]) -> None:
-    assert signals.unglued(word) == expected
-
-
-@pytest.mark.parametrize(
     ("line", "names"),
     [
         ("本报记者 王某某 方 敏", ["王某某", "方敏"]),
@@ -338,13 +323,21 @@ def test_names_padded_to_three_characters_are_one_name(line: str, names: list[st
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
+    ("clean", "value", "expected"),
     [
-        ("支某某 SF099", "支某某"),
-        ("张某、李某 ED12", "张某、李某"),
-        ("NF041", "NF041"),
-        ("王某", "王某"),
+        (signals.unglued, "某州日报李某某", ["某州日报", "李某某"]),
+        (signals.unglued, "某某新闻网王某", ["某某新闻网", "王某"]),
+        (signals.unglued, "某某日报海外版", ["某某日报海外版"]),
+        (signals.unglued, "某某日报客户端", ["某某日报客户端"]),
+        (signals.unglued, "某某网", ["某某网"]),
+        (signals.unglued, "某某音乐", ["某某音乐"]),
+        (signals.without_staff_codes, "支某某 SF099", "支某某"),
+        (signals.without_staff_codes, "张某、李某 ED12", "张某、李某"),
+        (signals.without_staff_codes, "NF041", "NF041"),
+        (signals.without_staff_codes, "王某", "王某"),
     ],
 )  # fmt: skip
-def test_staff_codes_after_names_are_dropped(value: str, expected: str) -> None:
-    assert signals.without_staff_codes(value) == expected
+def test_names_come_apart_from_what_a_page_glues_to_them(clean, value, expected) -> None:
+    """`unglued`: a source run into a writer's name; `without_staff_codes`:
+    a CMS code after an editor's name (a code alone stays)."""
+    assert clean(value) == expected
