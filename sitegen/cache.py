@@ -338,12 +338,13 @@ class Fingerprints:
         if isinstance(value, str | int | float | bool | type(None)):
             return repr(value).encode()
         key = id(value)
-        digest = self._memo.get(key)
+        memo = self._memo
+        digest = memo.get(key)
         if digest is None:
             if isinstance(value, list | tuple):
-                digest = hashlib.blake2b(
-                    b"".join([self.value(v) for v in value]), digest_size=16
-                ).digest()
+                # items already digested (a list's documents, mostly) are looked up here
+                parts = [memo.get(id(v)) or self.value(v) for v in value]
+                digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
             else:
                 digest = self._digest(value)
             self._memo[key] = digest
