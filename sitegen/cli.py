@@ -438,7 +438,8 @@ def _keep_images(
     make their smaller copies, and say what happened; False if any image
     failed or was refused."""
     from sitegen.errors import ContentError
-    from sitegen.images import IMAGES_DIR, FetchOptions, archive_images
+    from sitegen.fetch import FetchOptions, archive_images
+    from sitegen.images import IMAGES_DIR
     from sitegen.sources.document import decode
     from sitegen.variants import add_variants
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from sitegen import images
-from sitegen.images import FetchOptions, archive_images, image_urls, load_manifest, unwrap
+from sitegen.fetch import FetchOptions, archive_images
+from sitegen.images import image_urls, load_manifest, unwrap
 from sitegen.report import BufferReporter
 
 FAST = FetchOptions(

@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import post
 
-from sitegen import images
+from sitegen import fetch, images
 from sitegen.cli import main
 
 
@@ -121,8 +121,8 @@ host = serving(IMAGES)
 @pytest.fixture(autouse=True)
 def no_delay(monkeypatch):
     """No pause between two requests to the one test host, no backoff."""
-    quick = functools.partial(images.FetchOptions, host_delay=0.0, backoff=0.0)
-    monkeypatch.setattr(images, "FetchOptions", quick)
+    quick = functools.partial(fetch.FetchOptions, host_delay=0.0, backoff=0.0)
+    monkeypatch.setattr(fetch, "FetchOptions", quick)
 
 
 def site_with_images(make_site, base: str, extra_body: str = "") -> Path:

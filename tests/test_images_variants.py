@@ -25,7 +25,7 @@ from conftest import post
 from PIL import Image
 from test_images_site import Quiet, no_delay, serving  # noqa: F401 (a fixture)
 
-from sitegen import images, variants
+from sitegen import fetch, images, variants
 from sitegen.cli import main
 from sitegen.report import BufferReporter
 
@@ -86,11 +86,11 @@ def site_with(make_site, base: str, *names: str) -> Path:
     return make_site({"posts/a.md": post("图片", body=body)})
 
 
-def fetch_only(content: Path) -> images.Summary:
+def fetch_only(content: Path) -> fetch.Summary:
     """Fetch and store the post's images, as `sitegen images` did before it made copies."""
     text = (content / "posts/a.md").read_text("utf-8")
-    options = images.FetchOptions(allow_private=True)
-    return images.archive_images(content, [("a.md", text)], BufferReporter(), options)
+    options = fetch.FetchOptions(allow_private=True)
+    return fetch.archive_images(content, [("a.md", text)], BufferReporter(), options)
 
 
 def run_images(site: Path):
