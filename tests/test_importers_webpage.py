@@ -232,6 +232,25 @@ def test_an_unknown_label_on_the_date_line_gives_the_source() -> None:
     assert webpage.read(text).fields["source"] == "某某健康网"
 
 
+def test_a_government_bulletin_under_its_record_table() -> None:
+    """A public-information page: a table copied as text (each label over
+    its value), the headline again, the issuing bodies, the day it was
+    signed; the bodies are not the headline, and the labelled publication
+    date outranks the bare signing day."""
+    table = "索 引 号：\n0000/2023-001\n发布机构：\n某市统计局\n发文日期：\n2023-04-18\n"
+    text = (
+        f"{MENU}{table}某市2022年国民经济和社会发展统计公报\n\n"
+        "某市2022年国民经济和社会发展统计公报\n\n某市统计局 国家统计局某市调查队\n\n"
+        f"（2023年4月12日）\n\n{ARTICLE}{FOOTER}"
+    )
+    reading = webpage.read(text)
+    assert (reading.title, reading.fields["source"]) == (
+        "某市2022年国民经济和社会发展统计公报",
+        "某市统计局",
+    )
+    assert parse(text).front["date"] == "2023-04-18"
+
+
 def test_date_at_the_bottom_and_metadata_lines() -> None:
     text = (
         f"{MENU}当前位置：首页 > 民生 > 城建\n\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"

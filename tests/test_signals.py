@@ -341,3 +341,17 @@ def test_names_come_apart_from_what_a_page_glues_to_them(clean, value, expected)
     """`unglued`: a source run into a writer's name; `without_staff_codes`:
     a CMS code after an editor's name (a code alone stays)."""
     assert clean(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("某市统计局 国家统计局某市调查队", ["某市统计局", "国家统计局某市调查队"]),
+        ("某市新冠肺炎疫情防控工作领导小组办公室", ["某市新冠肺炎疫情防控工作领导小组办公室"]),
+        ("本报记者 张某", []),
+        ("某某日报", []),
+        ("在新时代中部地区崛起中争先出彩", []),
+    ],
+)  # fmt: skip
+def test_a_line_of_issuing_bodies(line: str, names: list[str]) -> None:
+    assert signals.issuers(line) == names

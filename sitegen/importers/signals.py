@@ -383,6 +383,21 @@ def without_staff_codes(value: str) -> str:
 _STAFF_CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{1,4}\d{2,}(?![A-Za-z0-9])")
 
 
+def issuers(line: str) -> list[str]:
+    """The bodies a line names when it names nothing else: `某市统计局
+    国家统计局某市调查队` between a bulletin's headline and its date."""
+    names = items(line)
+    if not 1 <= len(names) <= 4 or not all(_ISSUER.fullmatch(n) for n in names):
+        return []
+    return names
+
+
+_ISSUER = re.compile(
+    r"[\u4e00-\u9fff（）()]{2,24}?"
+    r"(?:局|委员会|委|办公室|办|厅|院|队|部|署|处|中心|小组|指挥部|政府|法院|检察院|公司|集团)"
+)
+
+
 def unglued(word: str) -> list[str]:
     """A source name and a person's name that a page's text runs together
     (`环球时报单仁平`: two spans, no space between), as two words; else the word."""

@@ -178,7 +178,7 @@ def _head(lines: list[str], start: int) -> tuple[int | None, list[int], list[int
         seen += 1
         if seen > HEAD_WINDOW:
             break
-        if meta or (metas and _name_under_headline(lines, index)):
+        if meta or (metas and (_name_under_headline(lines, index) or signals.issuers(line))):
             metas.append(index)
         elif metas and cjk.subtitle_text(line) is None:
             return index, metas, between
@@ -435,12 +435,17 @@ def _dated_byline(line: str) -> bool:
 
 def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMatch | None:
     """The head's date; else a labelled date line; else a date line just
-    after the article (some sites put it at the bottom)."""
+    after the article (some sites put it at the bottom). A bare day in the
+    head (`（2023年4月12日）`, when a notice was signed) gives way to a
+    publication date the page labels above it, in a record of the page
+    (`发文日期：` over `2023-04-18`, a table copied as text)."""
+    listed = {i for r in signals.link_list_runs(lines) for i in r}
     for index in sorted(metas):
         dates = signals.find_dates(lines[index])
         if dates:
-            return dates[0]
-    listed = {i for r in signals.link_list_runs(lines) for i in r}
+            if dates[0].timed or "date" in signals.fields(lines[index]):
+                return dates[0]
+            return _labelled_date(lines, range(min(metas))) or dates[0]
     for index, line in enumerate(lines):
         if index not in listed and "date" in signals.fields(line) and is_meta(line):
             dates = signals.find_dates(line)
@@ -449,6 +454,20 @@ def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMa
     after = [i for i in range((body[-1] + 1) if body else 0, len(lines)) if lines[i].strip()][:5]
     for index in after:
         if is_meta(lines[index]) and (dates := signals.find_dates(lines[index])):
+            return dates[0]
+    return None
+
+
+def _labelled_date(lines: list[str], where: range) -> signals.DateMatch | None:
+    """The first date labelled `date` in `where`, also when the label's value
+    is on the next line (`发文日期：` then `2023-04-18`: a table of short
+    lines, which link-list runs take in, so those are not left out here)."""
+    for index in where:
+        text = lines[index].strip()
+        if text.endswith(("：", ":")) and len(text) <= 8 and index + 1 < len(lines):
+            text += lines[index + 1].strip()  # a label whose value is on the next line
+        value = signals.fields(text).get("date")
+        if value and (dates := signals.find_dates(value)):
             return dates[0]
     return None
 
