@@ -251,6 +251,12 @@ def test_a_government_bulletin_under_its_record_table() -> None:
     assert parse(text).front["date"] == "2023-04-18"
 
 
+def test_a_bulletin_signed_off_by_its_issuer_names_it_as_source() -> None:
+    meta = "来源： 访问量：199 发布日期：2017-05-15 10:49:00"
+    text = f"{MENU}{HEADLINE}\n{meta}\n\n{ARTICLE}（某县统计局）\n{FOOTER}"
+    assert webpage.read(text).fields == {"source": "某县统计局"}
+
+
 def test_date_at_the_bottom_and_metadata_lines() -> None:
     text = (
         f"{MENU}当前位置：首页 > 民生 > 城建\n\n老旧小区改造让居民住得更舒心\n\n{ARTICLE}"

@@ -95,6 +95,7 @@ def test_every_signal_reads_any_line(line: str) -> None:
         ("编辑：倪某某   责任编辑：杨某", {"editor": "杨某"}),
         ("责任编辑：杨某 编辑：倪某某", {"editor": "杨某"}),
         ("作者：李某 来源:某某网 审稿：王某", {"author": "李某", "source": "某某网"}),
+        ("来源： 访问量：199 发布日期：2017-05-15", {"date": "2017-05-15"}),
     ],
 )  # fmt: skip
 def test_fields(line: str, expected: dict[str, str]) -> None:
@@ -269,6 +270,8 @@ def test_link_list_runs() -> None:
         ("首页> 新闻中心>", ["新闻中心"]),
         ('<script src="a.js" type="text/javascript"></script>', None),
         ("|| > 新闻", ["新闻"]),  # a section of separators only is none
+        ("音乐频道首页 > 新闻 > 欧美乐闻", ["音乐频道", "新闻", "欧美乐闻"]),
+        ("某某首页 > 娱乐 > 明星", ["娱乐", "明星"]),  # a site's home is no section
     ],
 )
 def test_breadcrumb(line: str, sections: list[str] | None) -> None:

@@ -266,9 +266,11 @@ LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 """A field's label and its colon: `来源：`, `责任编辑:`."""
 _VALUE_END = re.compile(
     rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])|\s+(?=[\u4e00-\u9fff]{{2,4}}\s*[:：])"
+    rf"|^(?=(?:(?!{_ANY_LABEL})[\u4e00-\u9fff]){{2,4}}\s*[:：])"
 )
 """Where a labelled value ends: wide space, a bar or closing bracket, or the
-next `label：` (`来源:东方网 选稿：曾炟`: another label, known or not)."""
+next `label：` (`来源:东方网 选稿：曾炟`: another label, known or not; right
+after the colon, `来源： 访问量：199`, a label unknown: the value is empty)."""
 _ORG_SUFFIX = "网报社台站刊"
 # `本文来源于国家统计局`: the phrase a page writes before a source it does not label.
 _SOURCE_LEAD = re.compile(r"^(?:本文|文章|稿件|信息)?(?:来源于|来源自|转载自|转自|来自)\s*")
@@ -458,6 +460,8 @@ def breadcrumb(line: str, title: str = "") -> list[str] | None:
         return None
     if any(cjk.ends_sentence(p) or punctuation(p) for p in parts):
         return None
+    # A channel's home names the channel (`音乐频道首页` → 音乐频道); the site's is no section.
+    parts = [_CHANNEL_HOME.sub(r"\1", p) for p in parts]
     # A middle dot joins a section's words (`健康·生活`): only spaces and bars end one.
     words = [[w for w in _CRUMB_ITEM.split(p) if w] for p in parts if not _HOME.search(p)]
     sections = [found[0] for found in words if found]
@@ -466,6 +470,7 @@ def breadcrumb(line: str, title: str = "") -> list[str] | None:
     return [s for s in sections if not _HOME.search(s)]
 
 
+_CHANNEL_HOME = re.compile(r"^(\S+频道)(?:首页|主页)$")
 _ECHO = re.compile(r"\s*(?:_|--|－－|——)\s*")
 
 

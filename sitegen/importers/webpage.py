@@ -530,6 +530,11 @@ def _metadata(
         for name in signals.byline_names(lines[index]):
             if not any(name in a for a in authors):
                 authors.append(name)
+    if "source" not in found:  # a notice signed off by its issuer: `（某县统计局）`
+        for index in [*body[-3:], *after]:
+            if names := signals.issuers(lines[index].strip().strip("（）()")):
+                found["source"] = names[0]
+                break
     if "editor" in found:
         found["editor"] = signals.without_staff_codes(found["editor"])
     found.pop("date", None)
