@@ -392,9 +392,9 @@ def test_a_mobile_head_channel_headline_media_and_date() -> None:
 
 
 def test_a_headline_holding_a_widget_word_over_a_media_name_and_blank_lines() -> None:
-    """`评论员` holds the widget word `评论`: above the date, with a lone media
-    name and blank lines between, the line is still the headline."""
-    headline = "某某日报评论员：再谈“老旧小区改造”为何要久久为功"
+    """`某某日报评论：` holds the widget word `评论`: above the date, with a lone
+    media name and blank lines between, the line is still the headline."""
+    headline = "某某日报评论：再谈“老旧小区改造”为何要久久为功"
     text = f"{MENU}\n\n{headline}\n\n某某日报\n\n2024-05-13 06:16 来源：某某日报\n\n{ARTICLE}"
     record = parse(text, kind="webpage")
     assert record.front["title"] == headline

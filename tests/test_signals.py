@@ -358,3 +358,12 @@ def test_names_come_apart_from_what_a_page_glues_to_them(clean, value, expected)
 )  # fmt: skip
 def test_a_line_of_issuing_bodies(line: str, names: list[str]) -> None:
     assert signals.issuers(line) == names
+
+
+def test_a_closing_note_in_brackets_leaves_a_sentence_a_sentence() -> None:
+    """`…反思。▲（作者是本报评论员）`: the article's last sentence, its writer
+    noted after it; 评论员 (a commentator) is no comment widget."""
+    line = "希望这次事故给各方都带来有益的反思。▲（作者是《某某时报》评论员）"
+    assert signals.ends_sentence(line) and signals.is_prose(line)
+    assert signals.boilerplate_score(line) < 0.3
+    assert not signals.ends_sentence("网友评论（共12条）")

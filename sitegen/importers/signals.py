@@ -36,7 +36,7 @@ _DOMAIN = re.compile(
 WIDGETS = re.compile(
     r"分享|转发|转播|收藏|打印|关闭|字号|字体|广告|推广|(?:^|\s)[大中小]\s*[大中小]\s*[大中小](?:\s|$)|"
     r"扫一扫|扫描|二维码|客户端|链接|说两句|"
-    r"下载|登录|注册|评论|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
+    r"下载|登录|注册|评论(?!员)|跟贴|留言|回复|发表|网友|我要|点击|浏览|阅读|订阅|返回|更多|人参与|参与互动|上一篇|下一篇|"
     r"微博|微信|朋友圈|QQ空间|人人网|豆瓣|Facebook|Twitter|E-?mail|RSS|"
     r"加载中|请稍候|无响应|请刷新|刷新本页|刷新页面"
 )
@@ -90,7 +90,16 @@ def is_prose(line: str) -> bool:
     marks = punctuation(text)
     if cjk.width(text) < 12 or marks == 0 or is_link_item(text):
         return False
-    return cjk.ends_sentence(text) or marks >= 2
+    return ends_sentence(text) or marks >= 2
+
+
+def ends_sentence(text: str) -> bool:
+    """Ends a sentence, also under a closing note in brackets
+    (`…带来有益的反思。▲（作者是本报评论员）`)."""
+    return cjk.ends_sentence(_CLOSING_NOTE.sub("", text.rstrip()))
+
+
+_CLOSING_NOTE = re.compile(r"[▲△■□●◆\s]*[（(][^（）()]{1,30}[）)]$")
 
 
 def is_long_prose(line: str) -> bool:

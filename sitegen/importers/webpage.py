@@ -389,7 +389,7 @@ def _closing(lines: list[str], end: int, most: int = 2) -> list[int]:
         line = lines[index]
         if not line.strip():
             continue
-        if len(found) == most or not cjk.ends_sentence(line) or is_meta(line):
+        if len(found) == most or not signals.ends_sentence(line) or is_meta(line):
             break
         if signals.boilerplate_score(line) >= 0.3 or signals.is_link_item(line):
             break
