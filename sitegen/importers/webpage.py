@@ -87,7 +87,9 @@ class Reading:
 
 def weights(lines: list[str]) -> list[float]:
     """Prose counts for its length; anything else counts against, furniture
-    and lines of link lists more."""
+    and lines of link lists more. Prose that scores as furniture (a reprint
+    notice with a contact address) ends a run: what follows it, however
+    long, is another page's part (a list of other stories' headlines)."""
     listed = {i for run in signals.link_list_runs(lines) for i in run}
     result = []
     for index, line in enumerate(lines):
