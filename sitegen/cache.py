@@ -347,7 +347,7 @@ class Fingerprints:
                 digest = hashlib.blake2b(b"".join(parts), digest_size=16).digest()
             else:
                 digest = self._digest(value)
-            self._memo[key] = digest
+            memo[key] = digest
             self._keep.append(value)  # ids stay unique while we hold the object
         return digest
 

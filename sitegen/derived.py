@@ -25,7 +25,7 @@ from sitegen.config import Config
 from sitegen.redirects import Redirect, netlify_redirects, redirect_page
 from sitegen.render import Page
 from sitegen.sources.document import Document
-from sitegen.writer import INTERNAL, Writer
+from sitegen.writer import INTERNAL, Writer, mapped
 
 
 def plan_search(
@@ -252,11 +252,11 @@ def write_exports(
 
     def csv(docs: list[Document]) -> bytes:
         if not made:  # the last build's lines, for the documents an edit left alone
-            kept = _load_lines(lines_file) if same_key else {}
+            kept = _load_saved(lines_file) if same_key else {}
             for doc in everything:
                 line = kept.get(doc.source) if doc.source not in edited else None
                 made[doc.source] = export.csv_line(row(doc)) if line is None else line
-            _save_lines(lines_file, made)
+            _save(lines_file, made)
         return export.csv_file([made[doc.source] for doc in docs])
 
     def jsonl() -> Iterator[bytes]:
@@ -327,21 +327,22 @@ def _key(derived: Derived, kind: bytes, held: bytes) -> bytes:
 _ID_FIELD = b'{"id":"'  # how `export.jsonl_line` begins: the id comes first
 
 
-def _load_lines(path: Path) -> dict[str, str]:
-    """The CSV lines the last build made, by source (none if unreadable)."""
+def _load_saved(path: Path) -> dict[str, Any]:
+    """What the last build kept beside the output for this one (the CSV
+    lines by source, where the JSONL lines stood); none if unreadable."""
     try:
         with path.open("rb") as handle:
-            lines = pickle.load(handle)  # noqa: S301 - our own file, in our own output
+            saved = pickle.load(handle)  # noqa: S301 - our own file, in our own output
     except Exception:  # missing, cut short or from another version: made anew
         return {}
-    return lines if isinstance(lines, dict) else {}
+    return saved if isinstance(saved, dict) else {}
 
 
-def _save_lines(path: Path, lines: dict[str, str]) -> None:
-    """Keep this build's CSV lines for the next (written whole, then moved in)."""
+def _save(path: Path, value: dict[str, Any]) -> None:
+    """Keep `value` for the next build (written whole, then moved in)."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}")
     try:
-        tmp.write_bytes(pickle.dumps(lines, protocol=5))
+        tmp.write_bytes(pickle.dumps(value, protocol=5))
         os.replace(tmp, path)
     except OSError:  # only the next build's speed depends on it
         tmp.unlink(missing_ok=True)
@@ -362,7 +363,7 @@ def _spliced(
     document's id, so a stale record costs speed, never a wrong line.
     """
     spans = _load_spans(index_file) if edited is not None else {}
-    old = _mapped(path) if spans else None
+    old = mapped(path) if spans else None
     ids: list[str] = []
     ends: list[int] = []
     at = run_start = run_end = 0
@@ -390,25 +391,16 @@ def _spliced(
     finally:
         if old is not None:
             old.close()
-    _save_lines(index_file, {"ids": ids, "ends": ends})
+    _save(index_file, {"ids": ids, "ends": ends})
 
 
 def _load_spans(path: Path) -> dict[str, tuple[int, int]]:
     """Where each document's JSONL line stood in the last build's file, by id."""
-    saved: Any = _load_lines(path)
+    saved = _load_saved(path)
     ids, ends = saved.get("ids"), saved.get("ends")
     if not isinstance(ids, list) or not isinstance(ends, list) or len(ids) != len(ends):
         return {}
     return dict(zip(ids, zip([0, *ends], ends, strict=False), strict=False))
-
-
-def _mapped(path: Path) -> mmap.mmap | None:
-    """The file mapped for reading (closed before the output is committed), or None."""
-    try:
-        with path.open("rb") as handle:
-            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, or empty: mmap maps no empty file
-        return None
 
 
 def _whole_line(data: mmap.mmap, span: tuple[int, int], doc_id: str) -> bool:

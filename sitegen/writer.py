@@ -502,11 +502,7 @@ def _compared(path: Path, parts: Iterable[bytes], verdict: list[bool]) -> Iterat
     """`parts`, passed on and compared on the way with the file at `path`
     (mapped, not read: a part costs no system call); `verdict` then holds
     whether the file held exactly these bytes."""
-    try:
-        with path.open("rb") as handle:
-            old: mmap.mmap | None = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):  # missing, or empty: mmap maps no empty file
-        old = None
+    old = mapped(path)
     same, at = old is not None, 0
     try:
         for part in parts:
@@ -519,6 +515,16 @@ def _compared(path: Path, parts: Iterable[bytes], verdict: list[bool]) -> Iterat
         if old is not None:
             old.close()
     verdict.append(same)
+
+
+def mapped(path: Path) -> mmap.mmap | None:
+    """The file mapped for reading (the caller closes it, before the output is
+    committed: Windows moves no file that is mapped), or None."""
+    try:
+        with path.open("rb") as handle:
+            return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):  # missing, or empty: mmap maps no empty file
+        return None
 
 
 def same_bytes(path: Path, data: bytes) -> bool:

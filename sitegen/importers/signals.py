@@ -273,13 +273,16 @@ FIELD_LABELS = {
 _ANY_LABEL = "|".join(FIELD_LABELS.values())
 LABELLED = re.compile(rf"(?P<label>{_ANY_LABEL})\s*[:：]\s*")
 """A field's label and its colon: `来源：`, `责任编辑:`."""
+_WORD_LABEL = r"[\u4e00-\u9fff]{2,4}\s*[:：]"  # `选稿：`, `访问量：`: any label, known or not
 _VALUE_END = re.compile(
-    rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])|\s+(?=[\u4e00-\u9fff]{{2,4}}\s*[:：])"
+    rf"\s{{2,}}|[|｜\]】)）\t]|\s*(?=(?:{_ANY_LABEL})\s*[:：])|\s+(?={_WORD_LABEL})"
     rf"|^(?=(?:(?!{_ANY_LABEL})[\u4e00-\u9fff]){{2,4}}\s*[:：])"
 )
 """Where a labelled value ends: wide space, a bar or closing bracket, or the
 next `label：` (`来源:东方网 选稿：曾炟`: another label, known or not; right
 after the colon, `来源： 访问量：199`, a label unknown: the value is empty)."""
+LEADING_LABEL = re.compile(rf"^{_WORD_LABEL}\s*(?=\S)")
+"""A label before a value (`原创：某某网`), to read the value alone."""
 _ORG_SUFFIX = "网报社台站刊"
 # `本文来源于国家统计局`: the phrase a page writes before a source it does not label.
 _SOURCE_LEAD = re.compile(r"^(?:本文|文章|稿件|信息)?(?:来源于|来源自|转载自|转自|来自)\s*")

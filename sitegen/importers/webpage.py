@@ -441,13 +441,13 @@ def _date(lines: list[str], metas: list[int], body: list[int]) -> signals.DateMa
     head (`（2023年4月12日）`, when a notice was signed) gives way to a
     publication date the page labels above it, in a record of the page
     (`发文日期：` over `2023-04-18`, a table copied as text)."""
-    listed = {i for r in signals.link_list_runs(lines) for i in r}
     for index in sorted(metas):
         dates = signals.find_dates(lines[index])
         if dates:
             if dates[0].timed or "date" in signals.fields(lines[index]):
                 return dates[0]
             return _labelled_date(lines, range(min(metas))) or dates[0]
+    listed = {i for r in signals.link_list_runs(lines) for i in r}
     for index, line in enumerate(lines):
         if index not in listed and "date" in signals.fields(line) and is_meta(line):
             dates = signals.find_dates(line)
@@ -487,16 +487,13 @@ def _unlabelled(line: str, date: signals.DateMatch | None) -> list[str]:
     for word in signals.items(re.sub(r"(?:https?://|www\.)\S+", " ", text)):
         if (widget := signals.WIDGETS.search(word)) is not None:
             word = word[: widget.start()]  # `环球时报单仁平我要评论(0)`: spans glued together
-        word = _UNKNOWN_LABEL.sub("", word)  # `原创：某某网`: a label this reader does not know
+        word = signals.LEADING_LABEL.sub("", word)  # `原创：某某网`: a label not known here
         if signals.WEEKDAY.fullmatch(word) or signals.page_word(word):
             continue
         if sum(1 for c in word if cjk.is_ideograph(c)) < 2:
             continue
         words += signals.unglued(word)
     return words
-
-
-_UNKNOWN_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}[:：]\s*(?=\S)")
 
 
 def _metadata(
